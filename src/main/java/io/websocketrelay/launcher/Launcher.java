@@ -1,0 +1,92 @@
+package io.websocketrelay.launcher;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar websocket-relay-standalone.jar [OPTIONS] [ssl CERT KEY]}: starts the relay, prints the URL it
+ * serves, and runs until it is stopped (Ctrl-C or SIGTERM close every session with 1001).
+ *
+ * <p>Exit codes: 0 after a clean stop or for {@code --help}/{@code --version}; 1 when the relay cannot start; 2 for
+ * a mistake on the command line or in the environment. Errors are one line on standard error.
+ */
+public final class Launcher {
+
+    /** Strong references: a logger's level is lost when nothing holds the logger. */
+    private static final List<Logger> QUIET_LOGGERS = new ArrayList<>();
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        configureLogging();
+        int code = run(args, System::getenv, System.out, System.err);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs the command line.
+     *
+     * @return the exit code, or -1 when the relay is running and the JVM's shutdown will stop it
+     */
+    static int run(String[] args, UnaryOperator<String> environment, PrintStream out, PrintStream err) {
+        try {
+            Options.Command command = Options.parse(args, environment);
+            switch (command.action()) {
+                case HELP -> out.print(Options.help());
+                case VERSION -> out.println("websocket-relay " + version());
+                case RUN -> {
+                    serve(command.options(), out);
+                    return -1;
+                }
+                default -> throw new IllegalStateException(command.action().toString());
+            }
+            return 0;
+        } catch (StartupException e) {
+            err.println("websocket-relay: error: " + e.getMessage());
+            if (e.exitCode() == StartupException.USAGE) {
+                err.println("Try 'websocket-relay --help' for the options.");
+            }
+            return e.exitCode();
+        }
+    }
+
+    private static void serve(Options options, PrintStream out) throws StartupException {
+        RelayServer server = RelayServer.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.err.println("websocket-relay stopped");
+            stopped.countDown();
+        }, "relay-shutdown"));
+        out.println("websocket-relay " + version() + " serving " + server.url());
+        out.flush();
+        // the non-daemon server threads keep the JVM alive; the hook runs on Ctrl-C or SIGTERM
+    }
+
+    static String version() {
+        String version = Launcher.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    /** One line per record; the libraries' start-up chatter only at WARNING. */
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+                System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            }
+            for (String quiet : new String[] {"org.glassfish", "org.jboss.weld"}) {
+                Logger logger = Logger.getLogger(quiet);
+                logger.setLevel(Level.WARNING);
+                QUIET_LOGGERS.add(logger);
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.websocketrelay.launcher;
+
+import io.websocketrelay.relay.Pairings;
+import io.websocketrelay.relay.Protocol;
+import io.websocketrelay.relay.RelayEndpoint;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.net.BindException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+
+/**
+ * A running standalone relay: Weld SE for CDI, and Tyrus's WebSocket engine on a Grizzly {@link HttpServer} of our
+ * own (Tyrus's {@code Server} can bind no address of choice and has no TLS).
+ *
+ * <p>{@link #start} is the only place where the relay is wired; {@link Launcher#main} and the tests use it.
+ * {@link #close()} closes every session with 1001, then stops the server, then Weld.
+ */
+public final class RelayServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
+    /** Room for a frame header on top of the largest message, in Tyrus's incoming buffer. */
+    private static final int FRAME_HEADER_BYTES = 14;
+    /** How long {@link #close()} waits for clients to take their close frames. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+    private final Options options;
+    private final WeldContainer weld;
+    private final Container container;
+    private final HttpServer http;
+    private final NetworkListener listener;
+    private final Pairings pairings;
+    private boolean closed;
+
+    private RelayServer(Options options, WeldContainer weld, Container container, HttpServer http,
+            NetworkListener listener) {
+        this.options = options;
+        this.weld = weld;
+        this.container = container;
+        this.http = http;
+        this.listener = listener;
+        this.pairings = weld.select(Pairings.class).get();
+    }
+
+    /**
+     * Starts a relay.
+     *
+     * @param options where to listen and with which limits
+     * @return the running relay; {@link #port()} tells the port bound
+     * @throws StartupException in one line when it cannot start (TLS files, address, port in use)
+     */
+    public static RelayServer start(Options options) throws StartupException {
+        SSLContext tls = options.tls() == null ? null : Tls.context(options.tls());
+        WeldContainer weld = new Weld("websocket-relay-" + System.identityHashCode(options))
+                .disableDiscovery()
+                .skipShutdownHook()
+                .beanClasses(Pairings.class, RelayEndpoint.class)
+                .addExtension(new SettingsExtension(options.settings()))
+                .initialize();
+        Container container = null;
+        HttpServer http = new HttpServer();
+        try {
+            container = new Container(options.contextPath(), options.settings().maxMessageBytes() + FRAME_HEADER_BYTES);
+            container.addEndpoint(RelayEndpoint.class);
+            NetworkListener listener = new NetworkListener("relay", options.host(), options.port());
+            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            if (tls != null) {
+                SSLEngineConfigurator engine = new SSLEngineConfigurator(tls, false, false, false);
+                engine.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
+                engine.setEnabledCipherSuites(Tls.cipherSuites(tls));
+                listener.setSecure(true);
+                listener.setSSLEngineConfig(engine);
+            }
+            listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
+            http.addListener(listener);
+            http.start();
+            container.start(options.contextPath(), listener.getPort());
+            RelayServer server = new RelayServer(options, weld, container, http, listener);
+            LOG.log(Level.FINE, "websocket-relay serving {0}", server.url());
+            return server;
+        } catch (BindException e) {
+            stopQuietly(http, container, weld);
+            throw new StartupException("cannot listen on " + options.host() + " port " + options.port() + ": "
+                    + e.getMessage(), StartupException.FAILURE, e);
+        } catch (IOException | DeploymentException | RuntimeException e) {
+            stopQuietly(http, container, weld);
+            throw new StartupException("cannot start the relay on " + options.host() + " port " + options.port()
+                    + ": " + e, StartupException.FAILURE, e);
+        }
+    }
+
+    /** @return the port bound, useful when {@link Options#port()} was 0 */
+    public int port() {
+        return listener.getPort();
+    }
+
+    /** @return the URL clients connect to, e.g. {@code ws://127.0.0.1:8080/<id>} */
+    public String url() {
+        return options.url(port());
+    }
+
+    /** @return the pairing bean this relay serves with */
+    public Pairings pairings() {
+        return pairings;
+    }
+
+    /**
+     * Stops the relay: closes every session with 1001 (going away), waits briefly for them to go, then stops the
+     * server and Weld. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pairings.closeAll(Protocol.CLOSE_GOING_AWAY, "server shutting down");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        while (pairings.connections() > 0 && System.nanoTime() < deadline) {
+            try {
+                wait(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stopQuietly(http, container, weld);
+    }
+
+    private static void stopQuietly(HttpServer http, Container container, WeldContainer weld) {
+        try {
+            http.shutdownNow();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Stopping the HTTP server failed", e);
+        }
+        if (container != null) {
+            container.stop();
+        }
+        if (weld.isRunning()) {
+            weld.shutdown();
+        }
+    }
+
+    /** Tyrus's server container with the relay's endpoint and incoming buffer, without a server of its own. */
+    private static final class Container extends TyrusServerContainer {
+
+        private final String contextPath;
+        private final TyrusWebSocketEngine engine;
+
+        Container(String contextPath, int incomingBufferSize) {
+            super((Set<Class<?>>) null);
+            this.contextPath = contextPath;
+            this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, contextPath);
+        }
+
+        @Override
+        public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+            engine.register(serverEndpointConfig, contextPath);
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.websocketrelay.launcher;
+
+import io.websocketrelay.config.RelaySettings;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.Extension;
+
+/** Makes the launcher's {@link RelaySettings}, taken from its command line, the one the relay is injected with. */
+public final class SettingsExtension implements Extension {
+
+    private final RelaySettings settings;
+
+    SettingsExtension(RelaySettings settings) {
+        this.settings = settings;
+    }
+
+    void register(@Observes AfterBeanDiscovery event) {
+        event.addBean()
+                .beanClass(RelaySettings.class)
+                .types(RelaySettings.class, Object.class)
+                .scope(Dependent.class)
+                .createWith(context -> settings);
+    }
+}
