@@ -1,9 +1,12 @@
 package io.websocketrelay.launcher;
 
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.CDI;
+import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * Lets Tyrus take endpoint instances from the launcher's Weld container, so that {@code @Inject} works in the
@@ -14,13 +17,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CdiComponentProvider extends org.glassfish.tyrus.core.ComponentProvider {
 
-    /** The CDI handle of each live instance, to destroy it when its session ends. */
-    private final Map<Object, Instance<?>> handles = new ConcurrentHashMap<>();
+    /**
+     * The creational context of each live instance, released when Tyrus destroys it. Weak: Tyrus makes an instance
+     * for an error that comes after its session was removed and never destroys that one.
+     */
+    private final Map<Object, CreationalContext<?>> contexts = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public boolean isApplicable(Class<?> type) {
         try {
-            return CDI.current().select(type).isResolvable();
+            BeanManager beans = CDI.current().getBeanManager();
+            return !beans.getBeans(type).isEmpty();
         } catch (IllegalStateException e) {
             return false; // no CDI container running
         }
@@ -28,20 +35,21 @@ public final class CdiComponentProvider extends org.glassfish.tyrus.core.Compone
 
     @Override
     public <T> Object create(Class<T> type) {
-        Instance<T> instance = CDI.current().select(type);
-        T created = instance.get();
-        handles.put(created, instance);
+        BeanManager beans = CDI.current().getBeanManager();
+        Bean<?> bean = beans.resolve(beans.getBeans(type));
+        CreationalContext<?> context = beans.createCreationalContext(bean);
+        Object created = beans.getReference(bean, type, context);
+        contexts.put(created, context);
         return created;
     }
 
     @Override
     public boolean destroy(Object created) {
-        @SuppressWarnings("unchecked")
-        Instance<Object> instance = (Instance<Object>) handles.remove(created);
-        if (instance == null) {
+        CreationalContext<?> context = contexts.remove(created);
+        if (context == null) {
             return false;
         }
-        instance.destroy(created);
+        context.release();
         return true;
     }
 }

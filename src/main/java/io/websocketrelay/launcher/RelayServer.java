@@ -34,8 +34,14 @@ import org.jboss.weld.environment.se.WeldContainer;
 public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
-    /** Room for a frame header on top of the largest message, in Tyrus's incoming buffer. */
-    private static final int FRAME_HEADER_BYTES = 14;
+    /**
+     * Tyrus's incoming buffer holds what one read brings plus an incomplete frame; a frame that does not fit in it
+     * closes the connection (the endpoint turns that into 1009). One read may bring more than one largest message,
+     * so the buffer is Tyrus's default or twice the largest frame, whichever is more.
+     */
+    static int incomingBufferBytes(int maxMessageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(4L * 1024 * 1024 + 11, 2L * maxMessageBytes + 14));
+    }
     /** How long {@link #close()} waits for clients to take their close frames. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
 
@@ -75,7 +81,7 @@ public final class RelayServer implements AutoCloseable {
         Container container = null;
         HttpServer http = new HttpServer();
         try {
-            container = new Container(options.contextPath(), options.settings().maxMessageBytes() + FRAME_HEADER_BYTES);
+            container = new Container(options.contextPath(), incomingBufferBytes(options.settings().maxMessageBytes()));
             container.addEndpoint(RelayEndpoint.class);
             NetworkListener listener = new NetworkListener("relay", options.host(), options.port());
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
@@ -88,6 +94,7 @@ public final class RelayServer implements AutoCloseable {
                 listener.setSSLEngineConfig(engine);
             }
             listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
+            listener.registerAddOn(new PathCheckAddOn(options.contextPath()));
             http.addListener(listener);
             http.start();
             container.start(options.contextPath(), listener.getPort());

@@ -33,7 +33,6 @@ public class RelayEndpoint {
     Pairings pairings;
 
     private Session session;
-    private SessionTransport transport;
     private Peer peer;
     private int maxMessageBytes;
 
@@ -44,15 +43,14 @@ public class RelayEndpoint {
         // the container enforces these for fragmented messages; whole frames are checked below
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-        transport = new SessionTransport(session);
-        peer = pairings.join(id, transport);
+        peer = pairings.join(id, new SessionTransport(session));
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
 
     @OnMessage
     public void text(String text) {
         if (Protocol.longerThan(text, maxMessageBytes)) {
-            tooBig();
+            tooBig(session);
         } else {
             pairings.relay(peer, text);
         }
@@ -61,37 +59,54 @@ public class RelayEndpoint {
     @OnMessage
     public void binary(ByteBuffer data) {
         if (data.remaining() > maxMessageBytes) {
-            tooBig();
+            tooBig(session);
         } else {
             pairings.relay(peer, data);
         }
     }
 
     @OnClose
-    public void close(CloseReason reason) {
+    public void close(Session closed, CloseReason reason) {
         pairings.leave(peer);
-        LOG.log(Level.FINE, "Session {0} closed: {1}", new Object[] {session == null ? "-" : session.getId(), reason});
+        LOG.log(Level.FINE, "Session {0} closed: {1}", new Object[] {closed.getId(), reason});
     }
 
+    /**
+     * Called for a failure of the connection. A container may call it on a new instance after the session was
+     * closed ({@link #peer} is then {@code null}), so it relies on its parameters.
+     */
     @OnError
-    public void error(Throwable failure) {
+    public void error(Session failed, Throwable failure) {
+        if (isFrameTooBig(failure)) {
+            tooBig(failed);
+            return;
+        }
         pairings.leave(peer);
-        if (isDisconnect(failure)) {
-            LOG.log(Level.FINE, "Session {0} disconnected: {1}", new Object[] {sessionId(), failure});
+        if (isDisconnect(failure) || isMessageTooBig(failure)) {
+            LOG.log(Level.FINE, "Session {0} ended: {1}", new Object[] {failed.getId(), failure});
         } else {
-            LOG.log(Level.WARNING, "Session " + sessionId() + " failed", failure);
+            LOG.log(Level.WARNING, "Session " + failed.getId() + " failed", failure);
         }
     }
 
-    private void tooBig() {
-        LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sessionId(), maxMessageBytes});
+    private void tooBig(Session sender) {
+        int max = pairings.settings().maxMessageBytes();
+        LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sender.getId(), max});
         pairings.leave(peer);
-        transport.close(Protocol.CLOSE_TOO_BIG,
-                "message too big: the limit is " + maxMessageBytes + " bytes");
+        SessionTransport.close(sender, Protocol.CLOSE_TOO_BIG, "message too big: the limit is " + max + " bytes");
     }
 
-    private String sessionId() {
-        return session == null ? "-" : session.getId();
+    /** The container closed the session with 1009 itself (a fragmented message over the buffer size). */
+    private static boolean isMessageTooBig(Throwable failure) {
+        return failure.getClass().getSimpleName().equals("MessageTooBigException");
+    }
+
+    /**
+     * Tyrus reports a frame larger than its incoming buffer as {@code IllegalArgumentException("Buffer overflow.")}
+     * and would close with 1011; the relay's answer to any message over the limit is 1009.
+     */
+    private static boolean isFrameTooBig(Throwable failure) {
+        return failure instanceof IllegalArgumentException && "Buffer overflow.".equals(failure.getMessage());
     }
 
     /** An end of stream or a reset connection is a normal way to leave, not an error. */

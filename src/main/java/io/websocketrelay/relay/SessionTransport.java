@@ -54,6 +54,11 @@ final class SessionTransport implements Transport, SendHandler {
 
     @Override
     public void close(int code, String reason) {
+        close(session, code, reason);
+    }
+
+    /** Closes a session with a code and reason, if it is open; never throws. */
+    static void close(Session session, int code, String reason) {
         if (!session.isOpen()) {
             return;
         }

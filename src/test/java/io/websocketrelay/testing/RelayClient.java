@@ -32,8 +32,6 @@ public final class RelayClient implements AutoCloseable {
     /** How long a test waits for one expected event. */
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static final ClientManager CLIENT = shared();
-
     /** One event seen by the client. */
     public sealed interface Event permits Text, Binary, Closed, Failed {
     }
@@ -67,23 +65,25 @@ public final class RelayClient implements AutoCloseable {
         session.setMaxBinaryMessageBufferSize(16 * 1024 * 1024);
     }
 
-    /** Connects to a {@code ws://} URL. */
+    /**
+     * Connects to a {@code ws://} URL. Each client has a client manager of its own: a shared one shuts its executors
+     * down whenever its last session closes, racing with the next test's first send.
+     */
     public static RelayClient connect(URI uri) throws IOException {
-        return new RelayClient(CLIENT, uri);
+        return new RelayClient(newClient(), uri);
     }
 
     /** Connects to a {@code wss://} URL, trusting what {@code trust} trusts. */
     public static RelayClient connect(URI uri, SSLContext trust) throws IOException {
-        ClientManager client = ClientManager.createClient();
+        ClientManager client = newClient();
         SslEngineConfigurator ssl = new SslEngineConfigurator(trust, true, false, false);
         ssl.setHostVerificationEnabled(false);
         client.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, ssl);
         return new RelayClient(client, uri);
     }
 
-    private static ClientManager shared() {
+    private static ClientManager newClient() {
         ClientManager client = ClientManager.createClient();
-        client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, (int) TIMEOUT.toMillis());
         return client;
     }

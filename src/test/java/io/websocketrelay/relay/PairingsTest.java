@@ -1,0 +1,226 @@
+package io.websocketrelay.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.websocketrelay.config.RelaySettings;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pairing sequences of the original protocol, with fake connections. */
+class PairingsTest {
+
+    private final Pairings pairings = new Pairings(RelaySettings.defaults());
+
+    @Test
+    void firstClientWaitsAndSecondPairsWithIt() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        pairings.join("x", a);
+        assertEquals(List.of("/status:waiting"), a.take());
+        pairings.join("x", b);
+        assertEquals(List.of("/status:connected"), b.take());
+        assertEquals(List.of("/remote:open", "/status:connected"), a.take());
+        assertEquals(0, pairings.waiting());
+    }
+
+    @Test
+    void oneIdServesSeparatePairs() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        FakeTransport d = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Peer pc = pairings.join("x", c);
+        assertEquals(List.of("/status:waiting"), c.take());
+        Peer pd = pairings.join("x", d);
+        assertEquals(List.of("/status:waiting", "/remote:open", "/status:connected"), a.take());
+        assertEquals(List.of("/remote:open", "/status:connected"), c.take());
+        assertEquals(List.of("/status:connected"), d.take());
+        pairings.relay(pa, "for b");
+        pairings.relay(pd, "for c");
+        assertEquals(List.of("/status:connected", "for b"), b.take());
+        assertEquals(List.of("for c"), c.take());
+        pairings.relay(pb, "for a");
+        pairings.relay(pc, "for d");
+        assertEquals(List.of("for a"), a.take());
+        assertEquals(List.of("for d"), d.take());
+    }
+
+    @Test
+    void survivorWaitsAgainWhenNobodyWaits() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        pairings.leave(pb);
+        assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
+        assertEquals(1, pairings.waiting());
+    }
+
+    @Test
+    void survivorPairsWithTheWaiterAsJoiner() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Peer pc = pairings.join("x", c);
+        a.take();
+        c.take();
+        pairings.leave(pb);
+        assertEquals(List.of("/remote:close", "/status:connected"), a.take());
+        assertEquals(List.of("/remote:open", "/status:connected"), c.take());
+        pairings.relay(pa, "hello c");
+        assertEquals(List.of("hello c"), c.take());
+        pairings.relay(pc, "hello a");
+        assertEquals(List.of("hello a"), a.take());
+    }
+
+    @Test
+    void waiterThatLeavesEmptiesTheSlot() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.leave(pa);
+        assertEquals(0, pairings.waiting());
+        pairings.join("x", b);
+        assertEquals(List.of("/status:waiting"), b.take());
+    }
+
+    @Test
+    void leavingTwiceIsHarmless() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        pairings.leave(pb);
+        pairings.leave(pb);
+        assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
+        assertEquals(1, pairings.connections());
+    }
+
+    @Test
+    void messageSentAloneIsAnsweredWithTheOriginalsError() {
+        FakeTransport a = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        a.take();
+        pairings.relay(pa, "hello?");
+        pairings.relay(pa, ByteBuffer.wrap(new byte[5]));
+        assertEquals(List.of("/error:0001:The message was not received by anyone.:hello?",
+                "/error:0002:The binary message was not received by anyone.:5 bytes"), a.take());
+    }
+
+    @Test
+    void relayedTextIsNeverInterpreted() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        b.take();
+        pairings.relay(pa, "/remote:close");
+        pairings.relay(pa, "/remote:open");
+        assertEquals(List.of("/remote:close", "/remote:open"), b.take());
+        pairings.relay(pb, "still paired");
+        assertEquals(List.of("still paired"), a.take());
+    }
+
+    @Test
+    void binaryIsRelayedNotEchoed() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        a.take();
+        b.take();
+        pairings.relay(pa, ByteBuffer.wrap("bytes".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("binary:bytes"), b.take());
+        assertEquals(List.of(), a.take());
+    }
+
+    @Test
+    void dataSentToALeftPeerNeverReachesItsSuccessor() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        pairings.leave(pa);
+        pairings.join("x", c);
+        b.take();
+        c.take();
+        // pa has left: what it still sends goes nowhere, and b (now with c) does not see it
+        pairings.relay(pa, "late");
+        assertEquals(List.of(), b.take());
+        assertEquals(List.of(), c.take());
+        pairings.relay(pb, "to c");
+        assertEquals(List.of("to c"), c.take());
+    }
+
+    @Test
+    void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
+        Pairings small = new Pairings(new RelaySettings(1000, 4096));
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = small.join("x", a);
+        small.join("x", b);
+        a.take();
+        b.take();
+        b.stall();
+        String kilobyte = "k".repeat(1000);
+        int sent = 0;
+        while (b.closeCode() < 0 && sent < 100) {
+            small.relay(pa, kilobyte);
+            sent++;
+        }
+        assertEquals(Protocol.CLOSE_SLOW_RECEIVER, b.closeCode());
+        assertTrue(sent <= 6, "closed after " + sent + " messages");
+        assertTrue(small.sendQueueHighWaterMark() <= 4096);
+        assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
+        assertEquals(1, small.connections());
+    }
+
+    @Test
+    void oneSendInFlightAndOrderKept() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        for (int i = 0; i < 50; i++) {
+            pairings.relay(pa, "m" + i);
+        }
+        assertEquals(List.of("m0"), b.take());
+        b.complete();
+        List<String> rest = b.take();
+        assertEquals(49, rest.size());
+        for (int i = 0; i < 49; i++) {
+            assertEquals("m" + (i + 1), rest.get(i));
+        }
+        assertEquals(1, b.maxSendsInFlight());
+    }
+
+    @Test
+    void longQueueOfInlineCompletionsDoesNotRecurse() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        for (int i = 0; i < 20_000; i++) {
+            pairings.relay(pa, "");
+        }
+        b.complete(); // the other 19,999 complete inline, one after another
+        assertEquals(20_000, b.take().size());
+        assertFalse(b.closeCode() >= 0);
+    }
+}

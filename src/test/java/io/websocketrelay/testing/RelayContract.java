@@ -1,0 +1,460 @@
+package io.websocketrelay.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every deployment of the relay must do, written once: each target (the standalone launcher, the WAR on an
+ * application server) extends this class and says where the relay is.
+ */
+@Timeout(60)
+public abstract class RelayContract {
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** @return the host clients connect to, a loopback address */
+    protected abstract String host();
+
+    /** @return the port of the relay */
+    protected abstract int port();
+
+    /** @return the path before the id, {@code ""} or e.g. {@code /relay} */
+    protected String prefix() {
+        return "";
+    }
+
+    /** @return the relay's configured largest message, in bytes */
+    protected int maxMessageBytes() {
+        return 65_536;
+    }
+
+    /** @return a fresh id, so that tests never meet each other's clients */
+    protected static String newId() {
+        return "t-" + UUID.randomUUID();
+    }
+
+    protected URI uri(String rawId) {
+        return URI.create("ws://" + host() + ":" + port() + prefix() + "/" + rawId);
+    }
+
+    protected RelayClient connect(String rawId) throws IOException {
+        RelayClient client = RelayClient.connect(uri(rawId));
+        opened.add(client);
+        return client;
+    }
+
+    protected RawClient raw(String rawId, int receiveBuffer) throws IOException {
+        RawClient client = RawClient.upgrade(host(), port(), prefix() + "/" + rawId, receiveBuffer);
+        opened.add(client);
+        return client;
+    }
+
+    /** Connects two clients on a new id and checks the whole pairing sequence; the first is the one that waited. */
+    protected RelayClient[] pair() throws IOException {
+        String id = newId();
+        RelayClient a = connect(id).expect("/status:waiting");
+        RelayClient b = connect(id).expect("/status:connected");
+        a.expect("/remote:open", "/status:connected");
+        return new RelayClient[] {a, b};
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (AutoCloseable client : opened) {
+            client.close();
+        }
+        opened.clear();
+    }
+
+    @Test
+    void firstClientWaitsSecondPairsAndOnlyTheWaiterHearsRemoteOpen() throws IOException {
+        RelayClient[] pair = pair();
+        pair[1].send("probe");
+        assertEquals("probe", pair[0].nextText(), "the joiner got nothing but /status:connected before data");
+    }
+
+    @Test
+    void oneIdIsASlotForSeparatePairs() throws IOException {
+        String id = newId();
+        RelayClient a = connect(id).expect("/status:waiting");
+        RelayClient b = connect(id).expect("/status:connected");
+        a.expect("/remote:open", "/status:connected");
+        RelayClient c = connect(id).expect("/status:waiting");
+        RelayClient d = connect(id).expect("/status:connected");
+        c.expect("/remote:open", "/status:connected");
+        a.send("a to b");
+        c.send("c to d");
+        assertEquals("a to b", b.nextText());
+        assertEquals("c to d", d.nextText());
+        d.send("d to c");
+        b.send("b to a");
+        assertEquals("d to c", c.nextText());
+        assertEquals("b to a", a.nextText());
+    }
+
+    @Test
+    void survivorWaitsAgainWhenItsPeerLeaves() throws IOException {
+        RelayClient[] pair = pair();
+        pair[1].close();
+        pair[0].expect("/remote:close", "/status:waiting");
+        RelayClient c = connect(idOf(pair[0])).expect("/status:connected");
+        pair[0].expect("/remote:open", "/status:connected");
+        c.send("new peer");
+        assertEquals("new peer", pair[0].nextText());
+    }
+
+    @Test
+    void survivorIsMatchedWithTheWaiter() throws IOException {
+        String id = newId();
+        RelayClient a = connect(id).expect("/status:waiting");
+        RelayClient b = connect(id).expect("/status:connected");
+        a.expect("/remote:open", "/status:connected");
+        RelayClient c = connect(id).expect("/status:waiting");
+        b.close();
+        a.expect("/remote:close", "/status:connected");
+        c.expect("/remote:open", "/status:connected");
+        a.send("a to c");
+        assertEquals("a to c", c.nextText());
+        c.send("c to a");
+        assertEquals("c to a", a.nextText());
+    }
+
+    @Test
+    void waiterThatLeavesEmptiesTheSlot() throws IOException {
+        String id = newId();
+        RelayClient a = connect(id).expect("/status:waiting");
+        a.close();
+        assertEquals(CloseReason.CloseCodes.NORMAL_CLOSURE, a.awaitClose().getCloseCode());
+        RelayClient b = eventuallyWaiting(id);
+        RelayClient c = connect(id).expect("/status:connected");
+        b.expect("/remote:open", "/status:connected");
+        c.send("fine");
+        assertEquals("fine", b.nextText());
+    }
+
+    @Test
+    void textIsRelayedVerbatimBothWays() throws IOException {
+        RelayClient[] pair = pair();
+        String[] texts = {"hello", "", "héllo wörld ✓ 🙂", " spaced ", "line\nbreak", "{\"type\":\"offer\"}"};
+        for (String text : texts) {
+            pair[0].send(text);
+            assertEquals(text, pair[1].nextText());
+            pair[1].send(text);
+            assertEquals(text, pair[0].nextText());
+        }
+    }
+
+    @Test
+    void binaryIsRelayedNotEchoed() throws IOException {
+        RelayClient[] pair = pair();
+        byte[] data = {0, 1, 2, (byte) 0xff, (byte) 0x80, 10, 13};
+        pair[0].send(data);
+        assertArrayEquals(data, pair[1].nextBinary());
+        pair[0].send(new byte[0]);
+        assertArrayEquals(new byte[0], pair[1].nextBinary());
+        pair[1].send("after binary");
+        assertEquals("after binary", pair[0].nextText(), "the sender got its binary back");
+    }
+
+    @Test
+    void controlLookingTextIsJustData() throws IOException {
+        RelayClient[] pair = pair();
+        for (String text : new String[] {"/remote:close", "/remote:open", "/status:waiting", "/error:0001:x"}) {
+            pair[0].send(text);
+            assertEquals(text, pair[1].nextText());
+        }
+        pair[1].send("still paired");
+        assertEquals("still paired", pair[0].nextText());
+    }
+
+    @Test
+    void textSentAloneIsAnsweredAndNotDelivered() throws IOException {
+        String id = newId();
+        RelayClient a = connect(id).expect("/status:waiting");
+        a.send("anyone?");
+        a.expect("/error:0001:The message was not received by anyone.:anyone?");
+        a.send(new byte[] {1, 2, 3});
+        a.expect("/error:0002:The binary message was not received by anyone.:3 bytes");
+        RelayClient b = connect(id).expect("/status:connected");
+        a.expect("/remote:open", "/status:connected");
+        b.send("probe");
+        assertEquals("probe", a.nextText());
+        a.send("back");
+        assertEquals("back", b.nextText(), "b got a message sent before it joined");
+    }
+
+    @Test
+    void orderAndBoundariesAreKept() throws IOException {
+        RelayClient[] pair = pair();
+        for (int i = 0; i < 500; i++) {
+            if (i % 2 == 0) {
+                pair[0].send("m" + i);
+            } else {
+                pair[0].send(("b" + i).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        for (int i = 0; i < 500; i++) {
+            if (i % 2 == 0) {
+                assertEquals("m" + i, pair[1].nextText());
+            } else {
+                assertEquals("b" + i, new String(pair[1].nextBinary(), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void fragmentedMessagesArriveWhole() throws IOException {
+        RelayClient[] pair = pair();
+        pair[0].sendFragmented("frag", "ment", "ed");
+        assertEquals("fragmented", pair[1].nextText());
+        pair[0].sendFragmented(new byte[] {1, 2}, new byte[] {3}, new byte[] {4, 5});
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, pair[1].nextBinary());
+    }
+
+    @Test
+    void messagesOfExactlyTheLimitPass() throws IOException {
+        RelayClient[] pair = pair();
+        int max = maxMessageBytes();
+        String ascii = "a".repeat(max);
+        pair[0].send(ascii);
+        assertEquals(ascii, pair[1].nextText());
+        String twoByte = "é".repeat(max / 2) + "a".repeat(max % 2);
+        assertEquals(max, twoByte.getBytes(StandardCharsets.UTF_8).length);
+        pair[0].send(twoByte);
+        assertEquals(twoByte, pair[1].nextText());
+        byte[] binary = new byte[max];
+        binary[max - 1] = 7;
+        pair[1].send(binary);
+        assertArrayEquals(binary, pair[0].nextBinary());
+        String fragments = "f".repeat(max / 2);
+        pair[0].sendFragmented(fragments, "g".repeat(max - max / 2));
+        assertEquals(max, pair[1].nextText().length());
+    }
+
+    @Test
+    void textOneByteOverTheLimitClosesItsSenderWith1009() throws IOException {
+        int max = maxMessageBytes();
+        assertTooBig(sender -> sender.send("é".repeat(max / 2) + "a".repeat(max % 2) + "a"));
+    }
+
+    @Test
+    void binaryOneByteOverTheLimitClosesItsSenderWith1009() throws IOException {
+        assertTooBig(sender -> sender.send(new byte[maxMessageBytes() + 1]));
+    }
+
+    @Test
+    void hugeFrameClosesItsSenderWith1009() throws IOException {
+        assertTooBig(sender -> sender.send(new byte[4 * maxMessageBytes()]));
+    }
+
+    @Test
+    void fragmentedMessageOverTheLimitClosesItsSenderWith1009() throws IOException {
+        int half = maxMessageBytes() / 2 + 1;
+        assertTooBig(sender -> sender.sendFragmented(new byte[half], new byte[half]));
+    }
+
+    @Test
+    void fragmentedTextOverTheLimitClosesItsSenderWith1009() throws IOException {
+        int half = maxMessageBytes() / 2 + 1;
+        assertTooBig(sender -> sender.sendFragmented("x".repeat(half), "y".repeat(half)));
+    }
+
+    private void assertTooBig(Sending oversized) throws IOException {
+        RelayClient[] pair = pair();
+        try {
+            oversized.send(pair[0]);
+        } catch (IOException | RuntimeException e) {
+            // the server may close before the client is done sending (Tyrus then throws a RejectedExecutionException)
+        }
+        CloseReason reason = pair[0].awaitClose();
+        assertEquals(CloseReason.CloseCodes.TOO_BIG.getCode(), reason.getCloseCode().getCode(), reason.toString());
+        pair[1].expect("/remote:close", "/status:waiting");
+    }
+
+    @FunctionalInterface
+    private interface Sending {
+        void send(RelayClient client) throws IOException;
+    }
+
+    @Test
+    void joinRaceMakesWholePairsOnly() throws Exception {
+        String id = newId();
+        int clients = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<RelayClient>> joining = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                joining.add(pool.submit(() -> {
+                    start.await();
+                    return connect(id);
+                }));
+            }
+            start.countDown();
+            List<RelayClient> joined = new ArrayList<>();
+            for (Future<RelayClient> future : joining) {
+                joined.add(future.get(30, TimeUnit.SECONDS));
+            }
+            int waited = 0;
+            for (RelayClient client : joined) {
+                String first = client.nextText();
+                if (first.equals("/status:waiting")) {
+                    client.expect("/remote:open", "/status:connected");
+                    waited++;
+                } else {
+                    assertEquals("/status:connected", first);
+                }
+            }
+            assertEquals(clients / 2, waited, "each waiter taken by exactly one joiner");
+            for (int i = 0; i < clients; i++) {
+                joined.get(i).send("from " + i);
+            }
+            Map<Integer, Integer> partner = new HashMap<>();
+            for (int i = 0; i < clients; i++) {
+                String text = joined.get(i).nextText();
+                partner.put(i, Integer.parseInt(text.substring("from ".length())));
+            }
+            for (int i = 0; i < clients; i++) {
+                int other = partner.get(i);
+                assertNotEquals(i, other, "client " + i + " got its own message");
+                assertEquals(i, partner.get(other), "pairing is not mutual for client " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void peerDroppedWithoutCloseFrameIsRemovedAtOnce() throws IOException {
+        String id = newId();
+        RawClient a = raw(id, 0);
+        assertEquals(101, a.status());
+        assertEquals("/status:waiting", a.readText());
+        RelayClient b = connect(id).expect("/status:connected");
+        assertEquals("/remote:open", a.readText());
+        assertEquals("/status:connected", a.readText());
+        a.reset();
+        b.expect("/remote:close", "/status:waiting");
+        RelayClient c = connect(id).expect("/status:connected");
+        b.expect("/remote:open", "/status:connected");
+        c.send("alive");
+        assertEquals("alive", b.nextText());
+    }
+
+    @Test
+    void waiterDroppedWithoutCloseFrameDoesNotPoisonTheId() throws IOException {
+        String id = newId();
+        RawClient a = raw(id, 0);
+        assertEquals("/status:waiting", a.readText());
+        a.reset();
+        RelayClient b = eventuallyWaiting(id);
+        RelayClient c = connect(id).expect("/status:connected");
+        b.expect("/remote:open", "/status:connected");
+        c.send("alive");
+        assertEquals("alive", b.nextText());
+    }
+
+    /**
+     * Connects to an id whose previous client just left: the server may not have seen it go yet, in which case the
+     * new client is paired with it first and then told {@code /remote:close}; either way it ends up waiting.
+     */
+    private RelayClient eventuallyWaiting(String id) throws IOException {
+        RelayClient client = connect(id);
+        String first = client.nextText();
+        if (first.equals("/status:connected")) {
+            client.expect("/remote:close", "/status:waiting");
+        } else {
+            assertEquals("/status:waiting", first);
+        }
+        return client;
+    }
+
+    @Test
+    void stalledReaderIsDroppedAndItsPeerMatchedAgain() throws IOException {
+        String id = newId();
+        RawClient stalled = raw(id, 4096);
+        assertEquals("/status:waiting", stalled.readText());
+        RelayClient sender = connect(id).expect("/status:connected");
+        assertEquals("/remote:open", stalled.readText());
+        assertEquals("/status:connected", stalled.readText());
+        byte[] chunk = new byte[maxMessageBytes()];
+        int sent = 0;
+        RelayClient.Event event = null;
+        // bounded: a relay that buffers without limit is caught long before 200 MB
+        while (sent < 3200 && event == null) {
+            sender.send(chunk);
+            sent++;
+            event = sender.poll();
+        }
+        assertTrue(event != null, "the stalled receiver was never dropped after " + sent + " messages");
+        assertEquals(new RelayClient.Text("/remote:close"), event);
+        sender.expect("/status:waiting");
+        checkStalledReaderBound(sent * (long) chunk.length);
+        RelayClient next = connect(id).expect("/status:connected");
+        String text = sender.nextText();
+        while (text.startsWith("/error:0002:")) { // sent after the receiver was dropped, before the sender knew
+            text = sender.nextText();
+        }
+        assertEquals("/remote:open", text);
+        sender.expect("/status:connected");
+        next.send("after the stall");
+        assertEquals("after the stall", sender.nextText());
+    }
+
+    /** Lets a target check its own memory bound after a stalled reader was dropped; {@code sentBytes} were sent. */
+    protected void checkStalledReaderBound(long sentBytes) {
+    }
+
+    @Test
+    void idIsCaseSensitiveAndTheQueryIgnored() throws IOException {
+        String id = "Case-" + UUID.randomUUID();
+        RelayClient upper = connect(id).expect("/status:waiting");
+        connect(id.toLowerCase(java.util.Locale.ROOT)).expect("/status:waiting");
+        RelayClient withQuery = connect(id + "?token=abc&x=1").expect("/status:connected");
+        upper.expect("/remote:open", "/status:connected");
+        withQuery.send("q");
+        assertEquals("q", upper.nextText());
+    }
+
+    @Test
+    void idIsPercentDecoded() throws IOException {
+        String id = "pct-" + UUID.randomUUID();
+        RelayClient plain = connect(id + "-x").expect("/status:waiting");
+        connect(id + "-%78").expect("/status:connected");
+        plain.expect("/remote:open", "/status:connected");
+    }
+
+    @Test
+    void pathsThatAreNotOneSegmentAreNotFound() throws IOException {
+        for (String path : new String[] {"/", "/a/b", "/a/"}) {
+            try (RawClient client = RawClient.upgrade(host(), port(), prefix() + path, 0)) {
+                assertEquals(404, client.status(), "upgrade of " + prefix() + path);
+            }
+        }
+    }
+
+    private static String idOf(RelayClient client) {
+        String path = client.session().getRequestURI().getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+}
