@@ -1,0 +1,135 @@
+package io.websocketrelay.load;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client connection of the load tool: tells the relay's control messages apart from data, completes a future
+ * for {@code /status:waiting}, {@code /status:connected} and the close, and hands data to its {@link Sink}.
+ */
+final class Conn extends Endpoint {
+
+    /** Where the data a connection receives goes; called on one thread at a time per connection. */
+    interface Sink {
+        void text(String text);
+
+        void binary(ByteBuffer data);
+    }
+
+    /** Control messages start with this; payloads never do. */
+    static final String CONTROL = "/";
+    static final String WAITING = "/status:waiting";
+    static final String CONNECTED = "/status:connected";
+    static final String REMOTE_CLOSE = "/remote:close";
+
+    final CompletableFuture<Void> waiting = new CompletableFuture<>();
+    final CompletableFuture<Void> connected = new CompletableFuture<>();
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Errors errors;
+    private volatile Sink sink;
+    private volatile Session session;
+    private volatile boolean peerGone;
+
+    /** @param errors where data before {@code /status:connected} and failures are counted */
+    Conn(Errors errors) {
+        this.errors = errors;
+    }
+
+    /** Sets where data goes; set it before the peer can send. */
+    Conn sink(Sink newSink) {
+        this.sink = newSink;
+        return this;
+    }
+
+    @Override
+    public void onOpen(Session opened, EndpointConfig config) {
+        this.session = opened;
+        opened.setMaxTextMessageBufferSize(Clients.MAX_MESSAGE);
+        opened.setMaxBinaryMessageBufferSize(Clients.MAX_MESSAGE);
+        opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+        opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) this::onBinary);
+    }
+
+    private void onText(String text) {
+        if (text.startsWith(CONTROL)) {
+            switch (text) {
+                case WAITING -> waiting.complete(null);
+                case CONNECTED -> connected.complete(null);
+                case REMOTE_CLOSE -> peerGone = true;
+                default -> {
+                }
+            }
+            return;
+        }
+        Sink to = sink;
+        if (!connected.isDone() || to == null) {
+            errors.unexpected.increment();
+        } else {
+            to.text(text);
+        }
+    }
+
+    private void onBinary(ByteBuffer data) {
+        Sink to = sink;
+        if (!connected.isDone() || to == null) {
+            errors.unexpected.increment();
+        } else {
+            to.binary(data);
+        }
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason reason) {
+        closed.complete(null);
+    }
+
+    @Override
+    public void onError(Session session, Throwable failure) {
+        if (!closed.isDone()) {
+            errors.io.increment();
+        }
+    }
+
+    /** @return whether the relay said {@code /remote:close} */
+    boolean peerGone() {
+        return peerGone;
+    }
+
+    /** Sends text or binary asynchronously; {@code done} is told of the outcome. */
+    void send(Object message, SendHandler done) {
+        if (message instanceof String text) {
+            session.getAsyncRemote().sendText(text, done);
+        } else {
+            session.getAsyncRemote().sendBinary((ByteBuffer) message, done);
+        }
+    }
+
+    /** Sends asynchronously, counting a failure. */
+    void send(Object message) {
+        send(message, result -> {
+            if (!result.isOK()) {
+                errors.io.increment();
+            }
+        });
+    }
+
+    /** Starts the closing handshake; never throws. */
+    void close() {
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.close();
+        } catch (IOException | RuntimeException e) {
+            closed.complete(null);
+        }
+    }
+}

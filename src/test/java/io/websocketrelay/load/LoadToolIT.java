@@ -1,0 +1,95 @@
+package io.websocketrelay.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.launcher.Options;
+import io.websocketrelay.launcher.RelayServer;
+import io.websocketrelay.launcher.StartupException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Each scenario of the load tool, briefly, against a relay in this JVM: nothing lost, duplicated or misrouted. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LoadToolIT {
+
+    private static RelayServer server;
+
+    @BeforeAll
+    static void start() throws StartupException {
+        server = RelayServer.start(Options.of("127.0.0.1", 0, RelaySettings.defaults()));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static String url() {
+        return "ws://127.0.0.1:" + server.port() + "/";
+    }
+
+    private static String pid() {
+        return Long.toString(ProcessHandle.current().pid());
+    }
+
+    private static void assertClean(Report report, String count) {
+        assertTrue(report.ok(), report.json());
+        assertEquals(0, report.number("err_lost"), report.json());
+        assertEquals(0, report.number("err_duplicated"), report.json());
+        assertEquals(0, report.number("err_misrouted"), report.json());
+        assertTrue(report.number(count) > 0, "no work was done: " + report.json());
+    }
+
+    @Test
+    void pingpongText() throws Exception {
+        Report report = LoadTool.runScenario("pingpong", "--url", url(), "--pairs", "4", "--duration", "0.5",
+                "--warmup", "0.2", "--server-pid", pid());
+        assertClean(report, "round_trips");
+        assertTrue(report.number("lat_p50_us") > 0);
+    }
+
+    @Test
+    void streamBinaryAndLarge() throws Exception {
+        assertClean(LoadTool.runScenario("stream", "--url", url(), "--pairs", "3", "--duration", "0.5", "--warmup",
+                "0.2", "--binary", "--size", "16"), "messages");
+        assertClean(LoadTool.runScenario("stream", "--url", url(), "--pairs", "2", "--duration", "0.5", "--warmup",
+                "0", "--size", "65536"), "messages");
+    }
+
+    @Test
+    void connectFromTwoSourceAddresses() throws Exception {
+        Report report = LoadTool.runScenario("connect", "--url", url(), "--connections", "40", "--per-ip", "50",
+                "--concurrency", "8", "--server-pid", pid());
+        assertClean(report, "pair_per_s");
+        assertEquals(2, report.number("source_addresses"));
+        assertTrue(report.figures().containsKey("server_rss_per_waiting_conn_bytes"));
+    }
+
+    @Test
+    void churnBinary() throws Exception {
+        assertClean(LoadTool.runScenario("churn", "--url", url(), "--pairs", "4", "--messages", "5", "--duration",
+                "0.5", "--warmup", "0", "--binary", "--size", "100"), "sessions");
+    }
+
+    @Test
+    void commandLinePrintsOneLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadTool.run(new String[] {"pingpong", "--url", url(), "--pairs", "1", "--duration", "0.2",
+            "--warmup", "0", "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String line = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, line + err);
+        assertTrue(line.startsWith("{\"scenario\":\"pingpong\"") && line.strip().indexOf('\n') < 0, line);
+        assertEquals(2, LoadTool.run(new String[] {"pingpong", "--url", "ws://192.0.2.1/"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+    }
+}
