@@ -34,7 +34,7 @@ public final class Launcher {
     /**
      * Runs the command line.
      *
-     * @return the exit code, or -1 when the relay is running and the JVM's shutdown will stop it
+     * @return the exit code, or -1 when the relay ran until the JVM began to shut down
      */
     static int run(String[] args, UnaryOperator<String> environment, PrintStream out, PrintStream err) {
         try {
@@ -44,7 +44,7 @@ public final class Launcher {
                 case VERSION -> out.println("websocket-relay " + version());
                 case RUN -> {
                     serve(command.options(), out);
-                    return -1;
+                    return -1; // stopped by a signal: the JVM is exiting already
                 }
                 default -> throw new IllegalStateException(command.action().toString());
             }
@@ -68,7 +68,12 @@ public final class Launcher {
         }, "relay-shutdown"));
         out.println("websocket-relay " + version() + " serving " + server.url());
         out.flush();
-        // the non-daemon server threads keep the JVM alive; the hook runs on Ctrl-C or SIGTERM
+        // Grizzly's threads are daemons: the main thread keeps the JVM up until the hook has stopped the relay
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static String version() {

@@ -63,7 +63,7 @@ final class PathCheckAddOn implements AddOn {
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
             if (ctx.getMessage() instanceof HttpContent content
                     && content.getHttpHeader() instanceof HttpRequestPacket request
-                    && request.isUpgrade() && !isRelayPath(request.getRequestURI())) {
+                    && "websocket".equalsIgnoreCase(request.getUpgrade()) && !isRelayPath(request.getRequestURI())) {
                 LOG.log(Level.FINE, "Refused an upgrade of {0}: not one id", request.getRequestURI());
                 HttpResponsePacket response = request.getResponse();
                 response.setStatus(HttpStatus.NOT_FOUND_404);

@@ -1,7 +1,6 @@
 package io.websocketrelay.launcher;
 
 import io.websocketrelay.relay.Pairings;
-import io.websocketrelay.relay.Protocol;
 import io.websocketrelay.relay.RelayEndpoint;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -96,6 +95,8 @@ public final class RelayServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
             listener.registerAddOn(new PathCheckAddOn(options.contextPath()));
             http.addListener(listener);
+            http.getServerConfiguration().addHttpHandler(
+                    new HttpPages(weld.select(Pairings.class).get(), options.contextPath()), "/");
             http.start();
             container.start(options.contextPath(), listener.getPort());
             RelayServer server = new RelayServer(options, weld, container, http, listener);
@@ -137,7 +138,7 @@ public final class RelayServer implements AutoCloseable {
             return;
         }
         closed = true;
-        pairings.closeAll(Protocol.CLOSE_GOING_AWAY, "server shutting down");
+        pairings.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
         while (pairings.connections() > 0 && System.nanoTime() < deadline) {
             try {

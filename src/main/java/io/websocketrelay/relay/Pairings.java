@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -26,9 +27,13 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class Pairings {
 
+    private static final String SHUTTING_DOWN = "server shutting down";
+
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
-    private final SendStats sendStats = new SendStats();
+    private final RelayStats stats = new RelayStats();
+    private final AtomicInteger activePairs = new AtomicInteger();
+    private volatile boolean closing;
     private final RelaySettings settings;
 
     /** For the container's client proxy only. */
@@ -52,8 +57,13 @@ public class Pairings {
      * @return the peer to pass to {@link #relay} and {@link #leave}
      */
     public Peer join(String id, Transport transport) {
-        Peer peer = new Peer(id, transport, settings.sendBufferBytes(), this::leave, sendStats);
+        Peer peer = new Peer(id, transport, settings.sendBufferBytes(), this::leave, stats);
         peers.add(peer);
+        stats.opened();
+        if (closing) {
+            peer.close(Protocol.CLOSE_GOING_AWAY, SHUTTING_DOWN);
+            return peer;
+        }
         List<Peer> touched = new ArrayList<>(2);
         withSlot(id, slot -> match(slot, peer, touched));
         flush(touched);
@@ -62,7 +72,9 @@ public class Pairings {
 
     /** Relays a text message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, String text) {
-        if (!forward(from, text)) {
+        if (forward(from, text)) {
+            stats.relayedText(text.length());
+        } else {
             refused(from, Protocol.notReceived(text));
         }
     }
@@ -70,7 +82,9 @@ public class Pairings {
     /** Relays a binary message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, ByteBuffer data) {
         int size = data.remaining();
-        if (!forward(from, data)) {
+        if (forward(from, data)) {
+            stats.relayedBinary(size);
+        } else {
             refused(from, Protocol.notReceived(size));
         }
     }
@@ -91,6 +105,7 @@ public class Pairings {
                 slot.waiting = null;
             }
             if (link != null) {
+                activePairs.decrementAndGet();
                 Peer survivor = link.other(peer);
                 if (survivor.unpair(link)) {
                     match(slot, survivor, touched);
@@ -102,11 +117,25 @@ public class Pairings {
         flush(touched);
     }
 
-    /** Closes every client, for example because the server stops. */
-    public void closeAll(int code, String reason) {
+    /**
+     * Stops the relay: from now on a client that connects is closed with 1001 at once, and every connected client
+     * is closed with 1001 (going away).
+     */
+    public void shutdown() {
+        closing = true;
         for (Peer peer : List.copyOf(peers)) {
-            peer.close(code, reason);
+            peer.close(Protocol.CLOSE_GOING_AWAY, SHUTTING_DOWN);
         }
+    }
+
+    /** @return whether the relay takes new clients; {@code false} once {@link #shutdown()} began */
+    public boolean isAccepting() {
+        return !closing;
+    }
+
+    /** @return how many pairs are relaying */
+    public int pairs() {
+        return activePairs.get();
     }
 
     /** @return how many clients are connected */
@@ -121,7 +150,12 @@ public class Pairings {
 
     /** @return the most bytes that were ever queued for one receiver */
     public long sendQueueHighWaterMark() {
-        return sendStats.highWaterMark();
+        return stats.sendQueueHighWaterMark();
+    }
+
+    /** @return the relay's counters */
+    public RelayStats stats() {
+        return stats;
     }
 
     private boolean forward(Peer from, Object message) {
@@ -138,13 +172,14 @@ public class Pairings {
         return offer != Peer.Offer.REFUSED;
     }
 
-    private static void refused(Peer from, String answer) {
+    private void refused(Peer from, String answer) {
+        stats.refused(RelayStats.Refusal.ALONE);
         from.control(answer);
         from.flush();
     }
 
     // caller holds the slot's lock
-    private static void match(Slot slot, Peer peer, List<Peer> touched) {
+    private void match(Slot slot, Peer peer, List<Peer> touched) {
         touched.add(peer);
         if (!peer.isOpen()) {
             return; // closing: its leave() follows
@@ -156,6 +191,8 @@ public class Pairings {
             if (waiter.pair(link, Protocol.REMOTE_OPEN, Protocol.CONNECTED)) {
                 slot.waiting = null;
                 peer.pair(link, Protocol.CONNECTED);
+                activePairs.incrementAndGet();
+                stats.paired();
                 return;
             }
             // the waiter is closing and its leave() follows; the joiner takes the slot instead

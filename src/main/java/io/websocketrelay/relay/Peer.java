@@ -38,7 +38,7 @@ public final class Peer implements Transport.SendCallback {
     private final Transport transport;
     private final long sendBuffer;
     private final Consumer<Peer> onBroken;
-    private final SendStats stats;
+    private final RelayStats stats;
 
     // guarded by this
     private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
@@ -54,9 +54,9 @@ public final class Peer implements Transport.SendCallback {
      * @param transport  its connection
      * @param sendBuffer the most bytes that may be queued or in flight for it
      * @param onBroken   told once when the peer is closed by the relay (overflow) or a send fails
-     * @param stats      where the high-water mark of queued bytes is kept
+     * @param stats      the relay's counters
      */
-    Peer(String id, Transport transport, long sendBuffer, Consumer<Peer> onBroken, SendStats stats) {
+    Peer(String id, Transport transport, long sendBuffer, Consumer<Peer> onBroken, RelayStats stats) {
         this.id = id;
         this.transport = transport;
         this.sendBuffer = sendBuffer;
@@ -211,6 +211,7 @@ public final class Peer implements Transport.SendCallback {
                 }
             }
             if (next == null) {
+                stats.slowReceiverDropped();
                 LOG.log(Level.INFO, "Closing a receiver on id {0} that fell more than {1} bytes behind",
                         new Object[] {id, sendBuffer});
                 onBroken.accept(this);
@@ -251,6 +252,7 @@ public final class Peer implements Transport.SendCallback {
             flushHere = failure == null && !draining;
         }
         if (broken) {
+            stats.sendFailed();
             LOG.log(Level.FINE, "A send to a client on id {0} failed: {1}", new Object[] {id, failure});
             onBroken.accept(this);
             transport.close(Protocol.CLOSE_INTERNAL_ERROR, "send failed");

@@ -68,6 +68,7 @@ public class RelayEndpoint {
     @OnClose
     public void close(Session closed, CloseReason reason) {
         pairings.leave(peer);
+        pairings.stats().closed(reason.getCloseCode().getCode());
         LOG.log(Level.FINE, "Session {0} closed: {1}", new Object[] {closed.getId(), reason});
     }
 
@@ -92,6 +93,7 @@ public class RelayEndpoint {
     private void tooBig(Session sender) {
         int max = pairings.settings().maxMessageBytes();
         LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sender.getId(), max});
+        pairings.stats().refused(RelayStats.Refusal.TOO_BIG);
         pairings.leave(peer);
         SessionTransport.close(sender, Protocol.CLOSE_TOO_BIG, "message too big: the limit is " + max + " bytes");
     }
