@@ -15,7 +15,6 @@ import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -83,7 +82,7 @@ public final class RelayServer implements AutoCloseable {
             container = new Container(options.contextPath(), incomingBufferBytes(options.settings().maxMessageBytes()));
             container.addEndpoint(RelayEndpoint.class);
             NetworkListener listener = new NetworkListener("relay", options.host(), options.port());
-            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            IoTuning.fromEnvironment().applyTo(listener.getTransport());
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             if (tls != null) {
                 SSLEngineConfigurator engine = new SSLEngineConfigurator(tls, false, false, false);

@@ -1,0 +1,54 @@
+package io.websocketrelay.launcher;
+
+import io.websocketrelay.config.Key;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import org.glassfish.grizzly.IOStrategy;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+
+/**
+ * How the standalone relay's Grizzly transport runs its I/O: which thread handles a read and how many selector
+ * threads there are. Read like the other keys: environment variable, then system property, then default.
+ *
+ * @param sameThread whether a read is handled on the selector thread that saw it ({@link SameThreadIOStrategy}),
+ *                   rather than handed to a worker pool ({@link WorkerThreadIOStrategy})
+ * @param selectors  selector threads; 0 for Grizzly's default (one per available processor)
+ */
+record IoTuning(boolean sameThread, int selectors) {
+
+    /**
+     * {@code same} (default) or {@code worker}. The relay never blocks while handling a message (sends are
+     * asynchronous, locks are held for a few field updates), so the selector thread can relay a message itself: no
+     * hand-off to a worker thread and back per read, which on one core doubled the cost of a message.
+     */
+    static final Key IO_STRATEGY = new Key("relay.io-strategy", "same");
+
+    /** Selector threads; default 0: one per available processor. */
+    static final Key SELECTOR_THREADS = new Key("relay.selector-threads", "0");
+
+    static IoTuning read(UnaryOperator<String> environment, UnaryOperator<String> properties) {
+        String strategy = IO_STRATEGY.read(environment, properties).toLowerCase(Locale.ROOT);
+        if (!strategy.equals("same") && !strategy.equals("worker")) {
+            throw new IllegalArgumentException(IO_STRATEGY.variable() + " must be 'same' or 'worker', not '"
+                    + strategy + "'");
+        }
+        int selectors = (int) Math.min(1024, SELECTOR_THREADS.parseLong(
+                SELECTOR_THREADS.read(environment, properties), 0));
+        return new IoTuning(strategy.equals("same"), selectors);
+    }
+
+    static IoTuning fromEnvironment() {
+        return read(System::getenv, System::getProperty);
+    }
+
+    /** Applies this tuning to a transport that has not started. */
+    void applyTo(TCPNIOTransport transport) {
+        IOStrategy strategy = sameThread ? SameThreadIOStrategy.getInstance() : WorkerThreadIOStrategy.getInstance();
+        transport.setIOStrategy(strategy);
+        if (selectors > 0) {
+            transport.setSelectorRunnersCount(selectors);
+        }
+    }
+}
