@@ -53,6 +53,7 @@ final class Conn extends Endpoint {
         this.session = opened;
         opened.setMaxTextMessageBufferSize(Clients.MAX_MESSAGE);
         opened.setMaxBinaryMessageBufferSize(Clients.MAX_MESSAGE);
+        opened.setMaxIdleTimeout(-1); // 0 makes Tyrus schedule a no-op timer task per message
         opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
         opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) this::onBinary);
     }

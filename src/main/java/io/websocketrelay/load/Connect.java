@@ -51,6 +51,7 @@ final class Connect extends Scenario {
                 report.put("server_rss_before_bytes", rssBefore).put("server_rss_waiting_bytes", rssWaiting)
                         .put("server_rss_per_waiting_conn_bytes", (rssWaiting - rssBefore) / n);
             }
+            pause(options.hold());
             start = System.nanoTime();
             run(pool, n, i -> {
                 long dial = System.nanoTime();

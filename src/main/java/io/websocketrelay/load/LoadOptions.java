@@ -26,10 +26,11 @@ import java.util.Locale;
  * @param json        print one JSON line instead of the summary
  * @param idPrefix    prefix of every id, so that runs do not meet
  * @param timeout     seconds to wait for any one step
+ * @param hold        seconds the waiting connections stay alone before they are paired (connect)
  */
 record LoadOptions(String scenario, String url, int pairs, int size, boolean binary, double duration, double warmup,
         int connections, int concurrency, List<InetAddress> sources, int perSource, int messages, int window,
-        long serverPid, boolean json, String idPrefix, double timeout) {
+        long serverPid, boolean json, String idPrefix, double timeout, double hold) {
 
     static final List<String> SCENARIOS = List.of("pingpong", "stream", "connect", "churn");
 
@@ -52,6 +53,7 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
                   --server-pid PID     read the relay's RSS and CPU from /proc
                   --id-prefix TEXT     prefix of the ids                             [load-<random>]
                   --timeout S          longest wait for one step                               [10]
+                  --hold S             connect: seconds the waiting connections stay alone      [0]
                   --json               one JSON line instead of the summary
                 """;
     }
@@ -81,6 +83,7 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
         long pid = 0;
         String prefix = "load-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         double timeout = 10;
+        double hold = 0;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -106,6 +109,7 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
                         case "--server-pid" -> pid = positive(option, value);
                         case "--id-prefix" -> prefix = value;
                         case "--timeout" -> timeout = seconds(option, value);
+                        case "--hold" -> hold = seconds(option, value);
                         default -> throw new IllegalArgumentException("unknown option " + option);
                     }
                 }
@@ -120,7 +124,7 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
         }
         Clients.requireLoopback(java.net.URI.create(url));
         return new LoadOptions(scenario, url, pairs, size, binary, duration, warmup, connections, concurrency,
-                sources, perSource, messages, window, pid, json, prefix, timeout);
+                sources, perSource, messages, window, pid, json, prefix, timeout, hold);
     }
 
     /** @return the source addresses for {@code total} connections: the given ones, or 127.0.0.1, .2, ... as needed */

@@ -43,6 +43,9 @@ public class RelayEndpoint {
         // the container enforces these for fragmented messages; whole frames are checked below
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+        // no idle timeout, as before, but said with -1: Tyrus schedules a timer task for every message sent or
+        // received when the timeout is 0 (that task does nothing), two thread wake-ups per relayed message
+        session.setMaxIdleTimeout(-1);
         peer = pairings.join(id, new SessionTransport(session));
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
