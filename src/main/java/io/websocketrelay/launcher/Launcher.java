@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * {@code java -jar websocket-relay-standalone.jar [OPTIONS] [ssl CERT KEY]}: starts the relay, prints the URL it
  * serves, and runs until it is stopped (Ctrl-C or SIGTERM close every session with 1001).
  *
- * <p>Exit codes: 0 after a clean stop or for {@code --help}/{@code --version}; 1 when the relay cannot start; 2 for
- * a mistake on the command line or in the environment. Errors are one line on standard error.
+ * <p>Exit codes: 0 for {@code --help}/{@code --version}; 143 (the JVM's code for SIGTERM) or 130 (Ctrl-C) after a
+ * clean stop; 1 when the relay cannot start; 2 for a mistake on the command line or in the environment. Errors are
+ * one line on standard error.
  */
 public final class Launcher {
 

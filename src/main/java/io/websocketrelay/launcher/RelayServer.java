@@ -109,7 +109,8 @@ public final class RelayServer implements AutoCloseable {
         } catch (IOException | DeploymentException | RuntimeException e) {
             stopQuietly(http, container, weld);
             throw new StartupException("cannot start the relay on " + options.host() + " port " + options.port()
-                    + ": " + e, StartupException.FAILURE, e);
+                    + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
+                    StartupException.FAILURE, e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.websocketrelay.config.RelaySettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pairing sequences of the original protocol, with fake connections. */
@@ -166,7 +167,7 @@ class PairingsTest {
 
     @Test
     void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
-        Pairings small = new Pairings(new RelaySettings(1000, 4096));
+        Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport();
         FakeTransport b = new FakeTransport();
         Peer pa = small.join("x", a);
