@@ -1,5 +1,6 @@
 package io.websocketrelay.launcher;
 
+import io.websocketrelay.relay.Admission;
 import io.websocketrelay.relay.Pairings;
 import io.websocketrelay.relay.RelayEndpoint;
 import jakarta.websocket.DeploymentException;
@@ -93,10 +94,11 @@ public final class RelayServer implements AutoCloseable {
                 listener.setSSLEngineConfig(engine);
             }
             listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
-            listener.registerAddOn(new PathCheckAddOn(options.contextPath()));
+            Pairings pairings = weld.select(Pairings.class).get();
+            listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
+                    pairings.stats()));
             http.addListener(listener);
-            http.getServerConfiguration().addHttpHandler(
-                    new HttpPages(weld.select(Pairings.class).get(), options.contextPath()), "/");
+            http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
             http.start();
             container.start(options.contextPath(), listener.getPort());
             RelayServer server = new RelayServer(options, weld, container, http, listener);

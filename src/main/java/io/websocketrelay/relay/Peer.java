@@ -49,6 +49,13 @@ public final class Peer implements Transport.SendCallback {
     private boolean draining;
     private boolean waiting;
 
+    // liveness: written by the connection's threads, read and reset by the heartbeat
+    private volatile boolean heard = true;
+    private volatile boolean active = true;
+    // touched by the heartbeat thread only
+    private boolean pinged;
+    private int idleTicks;
+
     /**
      * @param id         the id the client joined
      * @param transport  its connection
@@ -259,6 +266,43 @@ public final class Peer implements Transport.SendCallback {
         } else if (flushHere) {
             flush();
         }
+    }
+
+    /** Notes that the client answered a ping. */
+    public void heard() {
+        heard = true;
+    }
+
+    /** Notes that the client sent a message: it is alive and not idle. */
+    public void received() {
+        heard = true;
+        active = true;
+    }
+
+    /** What the heartbeat found. */
+    enum Beat { FINE, DEAD, IDLE }
+
+    /**
+     * One heartbeat tick: when {@code ping} is set, decides whether the client is dead (nothing heard since the last
+     * ping) and pings it again; decides whether it is idle (it sent nothing for {@code idleTicksLimit} ticks).
+     */
+    Beat beat(boolean ping, int idleTicksLimit) {
+        if (ping && pinged && !heard) {
+            return Beat.DEAD;
+        }
+        if (idleTicksLimit > 0) {
+            idleTicks = active ? 0 : idleTicks + 1;
+            active = false;
+            if (idleTicks >= idleTicksLimit) {
+                return Beat.IDLE;
+            }
+        }
+        if (ping) {
+            heard = false;
+            pinged = true;
+            transport.ping();
+        }
+        return Beat.FINE;
     }
 
     /** Closes this peer's connection (for example when the server stops); the relay learns of it from the close. */
