@@ -89,10 +89,20 @@ function iceServers() {
     return [{ urls: value.split(/[\s,]+/).filter(Boolean) }];
 }
 
+/** A relay that wants a token gets the page's ?token= (the share link carries it too). */
+const token = new URLSearchParams(location.search).get('token') ?? '';
+
 function shareUrl(id) {
+    const query = new URLSearchParams();
     const ice = ui.ice.value.trim();
-    const query = ice ? `?ice=${encodeURIComponent(ice)}` : '';
-    return `${location.origin}${location.pathname}${query}#${encodeURIComponent(id)}`;
+    if (ice) {
+        query.set('ice', ice);
+    }
+    if (token) {
+        query.set('token', token);
+    }
+    const search = query.toString() ? `?${query}` : '';
+    return `${location.origin}${location.pathname}${search}#${encodeURIComponent(id)}`;
 }
 
 function connect() {
@@ -107,8 +117,8 @@ function connect() {
     ui.shareOpen.hidden = false;
     ui.copy.disabled = false;
     ui.disconnect.disabled = false;
-    const url = relayUrl(id);
-    log('info', `connecting to ${url}`);
+    const url = relayUrl(id, location, token);
+    log('info', `connecting to ${url.replace(/\?token=.*$/, '?token=…')}`);
     client = new RelayClient(url);
     client.on('state', ({ state }) => showState(ui.state, state));
     client.on('waiting', () => log('control', 'waiting for a peer (/status:waiting)'));

@@ -71,10 +71,12 @@ export function backoff(attempt, options = {}, random = Math.random) {
  * and the page's directory as prefix, so that it also works under a scope or a WAR's context root.
  * @param {string} id
  * @param {{protocol: string, host: string, pathname: string}} [where] defaults to the page's location
+ * @param {string} [token] for a relay that wants one, sent as ?token=
  */
-export function relayUrl(id, where = globalThis.location) {
+export function relayUrl(id, where = globalThis.location, token = '') {
     const scheme = where.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${where.host}${pagePrefix(where.pathname)}${encodeURIComponent(id)}`;
+    const query = token ? `?token=${encodeURIComponent(token)}` : '';
+    return `${scheme}//${where.host}${pagePrefix(where.pathname)}${encodeURIComponent(id)}${query}`;
 }
 
 /** The directory of a page path: "/" for "/" and "/index.html", "/scope/" for "/scope/", "/scope" and "/scope/x.html". */

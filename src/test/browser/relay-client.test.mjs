@@ -100,6 +100,7 @@ describe('relayUrl', () => {
             'wss://h:8443/relay/a%20b%2Fc');
         assert.equal(relayUrl('x', { protocol: 'http:', host: 'h', pathname: '/' }), 'ws://h/x');
         assert.equal(relayUrl('x', { protocol: 'http:', host: 'h', pathname: '/index.html' }), 'ws://h/x');
+        assert.equal(relayUrl('x', { protocol: 'http:', host: 'h', pathname: '/' }, 'a&b'), 'ws://h/x?token=a%26b');
     });
 
     test('a scope without its trailing slash is a directory', () => {

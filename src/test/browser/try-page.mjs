@@ -117,6 +117,8 @@ async function run() {
     await state(a, '#state', 'waiting');
     const share = await a.inputValue('#share');
     check(share.endsWith(`#${id}`), `the share link ends with the id: ${share}`);
+    const token = new URL(pageUrl).searchParams.get('token');
+    check(new URL(share).searchParams.get('token') === token, `the share link carries the page's token: ${share}`);
 
     step('page B opens the share link and pairs');
     const b = await openPage(share, 'B');

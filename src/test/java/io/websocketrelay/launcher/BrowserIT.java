@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -40,9 +41,10 @@ class BrowserIT {
                 "playwright-core is missing: npm ci --prefix src/test/browser");
         String output;
         int exit;
-        try (RelayServer server = RelayServer.start(
-                new Options("127.0.0.1", 0, "try", null, RelaySettings.defaults()))) {
-            String url = "http://127.0.0.1:" + server.port() + "/try/";
+        // a scope and a token: the page must derive the relay URL from its own, and the share link carry the token
+        RelaySettings settings = RelaySettings.of(Map.of(RelaySettings.TOKEN, "browser-secret"));
+        try (RelayServer server = RelayServer.start(new Options("127.0.0.1", 0, "try", null, settings))) {
+            String url = "http://127.0.0.1:" + server.port() + "/try/?token=browser-secret";
             Run run = run(List.of(node.toString(), "try-page.mjs", url, OUTPUT.toString()), "try-page.log");
             output = run.output;
             exit = run.exit;
