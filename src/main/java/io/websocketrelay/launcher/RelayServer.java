@@ -42,8 +42,6 @@ public final class RelayServer implements AutoCloseable {
     static int incomingBufferBytes(int maxMessageBytes) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(4L * 1024 * 1024 + 11, 2L * maxMessageBytes + 14));
     }
-    /** How long {@link #close()} waits for clients to take their close frames. */
-    private static final long CLOSE_GRACE_MILLIS = 2_000;
 
     private final Options options;
     private final WeldContainer weld;
@@ -132,8 +130,8 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /**
-     * Stops the relay: closes every session with 1001 (going away), waits briefly for them to go, then stops the
-     * server and Weld. Idempotent.
+     * Stops the relay: closes every session with 1001 (going away) after what was queued for it, waits up to the
+     * shutdown grace for them to go, then stops the server (dropping what is left) and Weld. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -142,7 +140,7 @@ public final class RelayServer implements AutoCloseable {
         }
         closed = true;
         pairings.shutdown();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.settings().shutdownGraceMillis());
         while (pairings.connections() > 0 && System.nanoTime() < deadline) {
             try {
                 wait(10);

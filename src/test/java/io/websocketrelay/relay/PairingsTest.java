@@ -264,6 +264,23 @@ class PairingsTest {
     }
 
     @Test
+    void stoppingRelayDeliversWhatItQueuedBeforeClosing() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        pairings.relay(pa, "one");
+        pairings.relay(pa, "two");
+        pairings.shutdown();
+        assertEquals(-1, b.closeCode(), "closed before its queue was sent");
+        b.complete();
+        assertEquals(List.of("one", "two"), b.take());
+        assertEquals(Protocol.CLOSE_GOING_AWAY, b.closeCode());
+    }
+
+    @Test
     void longQueueOfInlineCompletionsDoesNotRecurse() {
         FakeTransport a = new FakeTransport();
         FakeTransport b = new FakeTransport();
