@@ -5,6 +5,7 @@ import io.websocketrelay.relay.RelayStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
@@ -25,7 +26,7 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
  * Asks {@link Admission} about every WebSocket upgrade before Tyrus sees it, and answers a refusal with its HTTP
- * status (404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
+ * status (400 no valid key, 404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
  * releases the per-address count when an admitted connection closes. Register it after the {@link WebSocketAddOn}:
  * it puts its filter in front of Tyrus's.
  */
@@ -76,8 +77,9 @@ final class HandshakeGate implements AddOn {
             String address = address(connection);
             String path = request.getRequestURI();
             String idPath = path.startsWith(prefix + "/") ? path.substring(prefix.length()) : "";
-            Admission.Refusal refusal = admission.check(idPath, request.getQueryString(), request.getHeader("Origin"),
-                    request.getHeader("Sec-WebSocket-Protocol"), address, true);
+            Admission.Refusal refusal = hasValidKey(request) ? admission.check(idPath, request.getQueryString(),
+                    request.getHeader("Origin"), request.getHeader("Sec-WebSocket-Protocol"), address, true)
+                    : BAD_KEY;
             if (refusal == null) {
                 admitted.set(connection, address);
                 return ctx.getInvokeAction();
@@ -104,6 +106,26 @@ final class HandshakeGate implements AddOn {
                 admission.release(address);
             }
             return ctx.getInvokeAction();
+        }
+    }
+
+    /**
+     * Tyrus answers an upgrade without a usable {@code Sec-WebSocket-Key} with a bare HTTP 500 (measured on 2.2.2);
+     * RFC 6455 4.2.1 makes it a bad request, so the gate refuses it with 400 first.
+     */
+    private static final Admission.Refusal BAD_KEY = new Admission.Refusal(400, "key",
+            "Sec-WebSocket-Key missing or not 16 bytes in base64");
+
+    /** @return whether the request has one {@code Sec-WebSocket-Key} that is 16 bytes in base64 (RFC 6455 4.1) */
+    static boolean hasValidKey(HttpRequestPacket request) {
+        String key = request.getHeader("Sec-WebSocket-Key");
+        if (key == null) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key.trim()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
