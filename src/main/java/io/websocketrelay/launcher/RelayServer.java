@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,10 +51,12 @@ public final class RelayServer implements AutoCloseable {
     private final HttpServer http;
     private final NetworkListener listener;
     private final Pairings pairings;
+    private final ScheduledExecutorService timer;
     private boolean closed;
 
     private RelayServer(Options options, WeldContainer weld, Container container, HttpServer http,
-            NetworkListener listener) {
+            NetworkListener listener, ScheduledExecutorService timer) {
+        this.timer = timer;
         this.options = options;
         this.weld = weld;
         this.container = container;
@@ -78,6 +82,12 @@ public final class RelayServer implements AutoCloseable {
                 .initialize();
         Container container = null;
         HttpServer http = new HttpServer();
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "relay-handshake-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
         try {
             container = new Container(options.contextPath(), incomingBufferBytes(options.settings().maxMessageBytes()));
             container.addEndpoint(RelayEndpoint.class);
@@ -94,19 +104,21 @@ public final class RelayServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
             Pairings pairings = weld.select(Pairings.class).get();
             listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
-                    pairings.stats()));
+                    pairings.stats(), options.settings(), timer));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
             http.start();
             container.start(options.contextPath(), listener.getPort());
-            RelayServer server = new RelayServer(options, weld, container, http, listener);
+            RelayServer server = new RelayServer(options, weld, container, http, listener, timer);
             LOG.log(Level.FINE, "websocket-relay serving {0}", server.url());
             return server;
         } catch (BindException e) {
+            timer.shutdownNow();
             stopQuietly(http, container, weld);
             throw new StartupException("cannot listen on " + options.host() + " port " + options.port() + ": "
                     + e.getMessage(), StartupException.FAILURE, e);
         } catch (IOException | DeploymentException | RuntimeException e) {
+            timer.shutdownNow();
             stopQuietly(http, container, weld);
             throw new StartupException("cannot start the relay on " + options.host() + " port " + options.port()
                     + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
@@ -149,6 +161,7 @@ public final class RelayServer implements AutoCloseable {
                 break;
             }
         }
+        timer.shutdownNow();
         stopQuietly(http, container, weld);
     }
 

@@ -219,9 +219,10 @@ public final class WireClient implements Closeable {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write(firstByte);
         int mask = masked ? 0x80 : 0;
-        if (length < 126) {
+        // unsigned: a "negative" length is a 64-bit length with its top bit set
+        if (Long.compareUnsigned(length, 126) < 0) {
             frame.write(mask | (int) length);
-        } else if (length < 65536) {
+        } else if (Long.compareUnsigned(length, 65536) < 0) {
             frame.write(mask | 126);
             frame.write((int) (length >>> 8) & 0xff);
             frame.write((int) length & 0xff);
