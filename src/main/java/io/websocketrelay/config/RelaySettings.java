@@ -62,7 +62,7 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
 
     /** Most open connections; one more is closed with 1013 (try again later) right after it opens. */
     public static final Key MAX_CONNECTIONS = new Key("relay.max-connections", "100000",
-            "most open connections; more are refused (503 or close 1013)");
+            "most open connections; one more is closed with 1013 right after it opens");
 
     /** Most open connections from one client address (launcher only); more are refused with HTTP 503. 0 = off. */
     public static final Key MAX_CONNECTIONS_PER_ADDRESS = new Key("relay.max-connections-per-address", "0",
