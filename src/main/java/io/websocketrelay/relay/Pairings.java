@@ -119,9 +119,8 @@ public class Pairings {
         open.decrementAndGet();
         List<Peer> touched = new ArrayList<>(2);
         withSlot(peer.id(), slot -> {
-            boolean wasWaiting = peer.isWaiting();
             Link link = peer.retire();
-            if (wasWaiting && slot.waiting == peer) {
+            if (slot.waiting == peer) {
                 slot.waiting = null;
             }
             if (link != null) {

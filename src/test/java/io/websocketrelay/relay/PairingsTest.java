@@ -166,6 +166,23 @@ class PairingsTest {
     }
 
     @Test
+    void messageRelayedOnAnOldLinkIsRefusedByAReceiverPairedAgain() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Link old = pa.link();
+        // the race: a's thread read its link, then a left and b was matched with c before a's message was queued
+        pairings.leave(pa);
+        pairings.join("x", c);
+        b.take();
+        assertEquals(Peer.Offer.REFUSED, pb.relayed("late", old));
+        pb.flush();
+        assertEquals(List.of(), b.take());
+    }
+
+    @Test
     void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
         Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport();
