@@ -23,10 +23,12 @@ record IoTuning(boolean sameThread, int selectors) {
      * asynchronous, locks are held for a few field updates), so the selector thread can relay a message itself: no
      * hand-off to a worker thread and back per read, which on one core doubled the cost of a message.
      */
-    static final Key IO_STRATEGY = new Key("relay.io-strategy", "same");
+    static final Key IO_STRATEGY = new Key("relay.io-strategy", "same",
+            "same: the selector thread relays a message itself; worker: hand each read to a worker pool");
 
     /** Selector threads; default 0: one per available processor. */
-    static final Key SELECTOR_THREADS = new Key("relay.selector-threads", "0");
+    static final Key SELECTOR_THREADS = new Key("relay.selector-threads", "0",
+            "selector threads of the standalone relay; 0 = one per available processor");
 
     static IoTuning read(UnaryOperator<String> environment, UnaryOperator<String> properties) {
         String strategy = IO_STRATEGY.read(environment, properties).toLowerCase(Locale.ROOT);

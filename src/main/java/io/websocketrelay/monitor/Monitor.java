@@ -55,6 +55,11 @@ public final class Monitor {
         for (Map.Entry<Integer, Long> entry : stats.closes().entrySet()) {
             sample(out, "sessions_closed_total", "code", entry.getKey().toString(), entry.getValue());
         }
+        header(out, "sessions_closed_by_relay_total",
+                "Sessions the relay closed itself: no answer to pings, idle, over the rate limit.", "counter");
+        for (Map.Entry<String, Long> entry : stats.closedBy().entrySet()) {
+            sample(out, "sessions_closed_by_relay_total", "reason", entry.getKey(), entry.getValue());
+        }
         counter(out, "slow_receivers_dropped_total", "Receivers closed with 1008 because their send buffer filled.",
                 stats.slowReceiversDropped());
         counter(out, "send_failures_total", "Sends to a client that failed.", stats.sendFailures());

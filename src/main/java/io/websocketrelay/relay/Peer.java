@@ -48,6 +48,15 @@ public final class Peer implements Transport.SendCallback {
     private long inFlightBytes = -1;
     private boolean draining;
     private boolean waiting;
+    private int closeCode;          // non-zero: close with it once everything queued is sent
+    private String closeReason;
+
+    // liveness: written by the connection's threads, read and reset by the heartbeat
+    private volatile boolean heard = true;
+    private volatile boolean active = true;
+    // touched by the heartbeat thread only
+    private boolean pinged;
+    private int idleTicks;
 
     /**
      * @param id         the id the client joined
@@ -198,10 +207,15 @@ public final class Peer implements Transport.SendCallback {
     public void flush() {
         while (true) {
             Object next;
+            boolean closeNow = false;
             synchronized (this) {
                 if (state == State.OVERFLOWED) {
                     state = State.CLOSED;
                     next = null;
+                } else if (closeCode != 0 && state == State.OPEN && !draining && inFlightBytes < 0 && queue.isEmpty()) {
+                    state = State.CLOSED;
+                    next = null;
+                    closeNow = true;
                 } else if (draining || inFlightBytes >= 0 || state != State.OPEN || queue.isEmpty()) {
                     return;
                 } else {
@@ -209,6 +223,10 @@ public final class Peer implements Transport.SendCallback {
                     inFlightBytes = next instanceof String text ? text.length() : ((ByteBuffer) next).remaining();
                     draining = true;
                 }
+            }
+            if (closeNow) {
+                transport.close(closeCode, closeReason);
+                return;
             }
             if (next == null) {
                 stats.slowReceiverDropped();
@@ -259,6 +277,57 @@ public final class Peer implements Transport.SendCallback {
         } else if (flushHere) {
             flush();
         }
+    }
+
+    /** Notes that the client answered a ping. */
+    public void heard() {
+        heard = true;
+    }
+
+    /** Notes that the client sent a message: it is alive and not idle. */
+    public void received() {
+        heard = true;
+        active = true;
+    }
+
+    /** What the heartbeat found. */
+    enum Beat { FINE, DEAD, IDLE }
+
+    /**
+     * One heartbeat tick: when {@code ping} is set, decides whether the client is dead (nothing heard since the last
+     * ping) and pings it again; decides whether it is idle (it sent nothing for {@code idleTicksLimit} ticks).
+     */
+    Beat beat(boolean ping, int idleTicksLimit) {
+        if (ping && pinged && !heard) {
+            return Beat.DEAD;
+        }
+        if (idleTicksLimit > 0) {
+            idleTicks = active ? 0 : idleTicks + 1;
+            active = false;
+            if (idleTicks >= idleTicksLimit) {
+                return Beat.IDLE;
+            }
+        }
+        if (ping) {
+            heard = false;
+            pinged = true;
+            transport.ping();
+        }
+        return Beat.FINE;
+    }
+
+    /**
+     * Closes this peer's connection once everything already queued for it has been sent: a stopping relay delivers
+     * what it accepted. A receiver that does not read keeps its connection until the caller gives up and drops it.
+     */
+    public void closeWhenFlushed(int code, String reason) {
+        synchronized (this) {
+            if (closeCode == 0) {
+                closeCode = code;
+                closeReason = reason;
+            }
+        }
+        flush();
     }
 
     /** Closes this peer's connection (for example when the server stops); the relay learns of it from the close. */

@@ -26,6 +26,7 @@ public final class RelayStats {
     private final Map<Refusal, LongAdder> refused = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> handshakesRefused = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> closedBy = new ConcurrentHashMap<>();
     private final AtomicLong sendQueueHighWaterMark = new AtomicLong();
 
     void opened() {
@@ -62,6 +63,11 @@ public final class RelayStats {
     /** Records a session that ended with {@code code}. */
     public void closed(int code) {
         closes.computeIfAbsent(code, key -> new LongAdder()).increment();
+    }
+
+    /** Records a session the relay closed for a reason of its own: {@code heartbeat}, {@code idle}, {@code rate}. */
+    public void closedBy(String reason) {
+        closedBy.computeIfAbsent(reason, key -> new LongAdder()).increment();
     }
 
     /** Records an upgrade that was refused, with a short reason such as {@code path} or {@code origin}. */
@@ -127,6 +133,11 @@ public final class RelayStats {
     /** @return sessions ended, by close code */
     public Map<Integer, Long> closes() {
         return snapshot(closes);
+    }
+
+    /** @return sessions the relay closed for a reason of its own, by reason */
+    public Map<String, Long> closedBy() {
+        return snapshot(closedBy);
     }
 
     /** @return handshakes refused, by reason */

@@ -28,6 +28,10 @@ class MonitorTest {
         }
 
         @Override
+        public void ping() {
+        }
+
+        @Override
         public void close(int code, String reason) {
         }
     }

@@ -8,6 +8,7 @@ import io.websocketrelay.config.RelaySettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pairing sequences of the original protocol, with fake connections. */
@@ -165,8 +166,25 @@ class PairingsTest {
     }
 
     @Test
+    void messageRelayedOnAnOldLinkIsRefusedByAReceiverPairedAgain() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Link old = pa.link();
+        // the race: a's thread read its link, then a left and b was matched with c before a's message was queued
+        pairings.leave(pa);
+        pairings.join("x", c);
+        b.take();
+        assertEquals(Peer.Offer.REFUSED, pb.relayed("late", old));
+        pb.flush();
+        assertEquals(List.of(), b.take());
+    }
+
+    @Test
     void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
-        Pairings small = new Pairings(new RelaySettings(1000, 4096));
+        Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport();
         FakeTransport b = new FakeTransport();
         Peer pa = small.join("x", a);
@@ -206,6 +224,77 @@ class PairingsTest {
             assertEquals("m" + (i + 1), rest.get(i));
         }
         assertEquals(1, b.maxSendsInFlight());
+    }
+
+    @Test
+    void heartbeatClosesWhoDoesNotAnswerAndPingsWhoDoes() {
+        FakeTransport quiet = new FakeTransport();
+        FakeTransport lively = new FakeTransport();
+        Peer silent = pairings.join("h", quiet);
+        Peer answering = pairings.join("h", lively);
+        assertEquals(Peer.Beat.FINE, silent.beat(true, 0));
+        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        answering.heard();
+        assertEquals(Peer.Beat.DEAD, silent.beat(true, 0));
+        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        assertEquals(1, quiet.pings());
+        assertEquals(2, lively.pings());
+        assertEquals(Peer.Beat.FINE, silent.beat(false, 0), "no verdict on a tick without a ping");
+    }
+
+    @Test
+    void idleClientIsFoundAfterItsTicks() {
+        Peer peer = pairings.join("i", new FakeTransport());
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2), "joining counts as activity");
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        peer.received();
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Peer.Beat.IDLE, peer.beat(false, 2));
+    }
+
+    @Test
+    void relayThatIsFullClosesNewcomersWith1013() {
+        Pairings full = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_CONNECTIONS, "2")));
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = full.join("x", a);
+        full.join("y", b);
+        assertEquals(null, full.join("z", c));
+        assertEquals(Protocol.CLOSE_TRY_AGAIN_LATER, c.closeCode());
+        full.leave(pa);
+        FakeTransport d = new FakeTransport();
+        full.join("z", d);
+        assertEquals(List.of("/status:waiting"), d.take());
+    }
+
+    @Test
+    void stoppingRelayClosesEveryoneAndNewcomersWith1001() {
+        FakeTransport a = new FakeTransport();
+        pairings.join("x", a);
+        pairings.shutdown();
+        assertEquals(Protocol.CLOSE_GOING_AWAY, a.closeCode());
+        FakeTransport late = new FakeTransport();
+        assertEquals(null, pairings.join("x", late));
+        assertEquals(Protocol.CLOSE_GOING_AWAY, late.closeCode());
+    }
+
+    @Test
+    void stoppingRelayDeliversWhatItQueuedBeforeClosing() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        pairings.relay(pa, "one");
+        pairings.relay(pa, "two");
+        pairings.shutdown();
+        assertEquals(-1, b.closeCode(), "closed before its queue was sent");
+        b.complete();
+        assertEquals(List.of("one", "two"), b.take());
+        assertEquals(Protocol.CLOSE_GOING_AWAY, b.closeCode());
     }
 
     @Test
