@@ -56,12 +56,16 @@ public class RelayEndpoint {
         }
     }
 
+    /**
+     * The container may reuse {@code data} once this returns (Undertow on WildFly does), so the relay queues a
+     * copy.
+     */
     @OnMessage
     public void binary(ByteBuffer data) {
         if (data.remaining() > maxMessageBytes) {
             tooBig(session);
         } else {
-            pairings.relay(peer, data);
+            pairings.relay(peer, ByteBuffer.allocate(data.remaining()).put(data).flip());
         }
     }
 
