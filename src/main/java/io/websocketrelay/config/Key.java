@@ -4,20 +4,27 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
- * One setting: its environment variable, its system property and its default.
+ * One setting: its environment variable, its system property, its default and what it means.
  *
  * <p>A value is looked up as the environment variable first, then the system property, then the default. The
  * variable is the property's name upper-cased with {@code .} and {@code -} turned into {@code _}: the property
- * {@code relay.max-message-bytes} is the variable {@code RELAY_MAX_MESSAGE_BYTES}.
+ * {@code relay.max-message-bytes} is the variable {@code RELAY_MAX_MESSAGE_BYTES}. The launcher also takes it as the
+ * option {@code --max-message-bytes}.
  *
  * @param property     the system property, e.g. {@code relay.max-message-bytes}
  * @param defaultValue the value used when neither the variable nor the property is set
+ * @param description  one line for {@code --help}
  */
-public record Key(String property, String defaultValue) {
+public record Key(String property, String defaultValue, String description) {
 
     /** @return the environment variable that sets this key, e.g. {@code RELAY_MAX_MESSAGE_BYTES} */
     public String variable() {
         return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** @return the launcher's option for this key, e.g. {@code --max-message-bytes} */
+    public String option() {
+        return "--" + property.substring(property.indexOf('.') + 1);
     }
 
     /**

@@ -1,27 +1,105 @@
 package io.websocketrelay.config;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /**
- * The limits of the relay, the same in the standalone launcher and on an application server.
+ * The relay's limits and checks, the same in the standalone launcher and on an application server. Each is a
+ * {@link Key} below, documented where it is defined; {@code 0} turns a limit off where that is allowed.
  *
- * @param maxMessageBytes  the largest message, in bytes, that a client may send; see {@link #MAX_MESSAGE_BYTES}
- * @param sendBufferBytes  how much may wait to be sent to one receiver; see {@link #SEND_BUFFER_BYTES}
+ * @param maxMessageBytes              see {@link #MAX_MESSAGE_BYTES}
+ * @param sendBufferBytes              see {@link #SEND_BUFFER_BYTES}
+ * @param maxIdBytes                   see {@link #MAX_ID_BYTES}
+ * @param idPattern                    see {@link #ID_PATTERN}; {@code null} for any id
+ * @param pingIntervalMillis           see {@link #PING_INTERVAL_MS}
+ * @param idleTimeoutMillis            see {@link #IDLE_TIMEOUT_MS}
+ * @param maxConnections               see {@link #MAX_CONNECTIONS}
+ * @param maxConnectionsPerAddress     see {@link #MAX_CONNECTIONS_PER_ADDRESS}
+ * @param connectionsPerSecondPerAddress see {@link #CONNECTIONS_PER_SECOND_PER_ADDRESS}
+ * @param messagesPerSecond            see {@link #MESSAGES_PER_SECOND}
+ * @param bytesPerSecond               see {@link #BYTES_PER_SECOND}
+ * @param allowedOrigins               see {@link #ALLOWED_ORIGINS}; empty for any origin
+ * @param token                        see {@link #TOKEN}; empty for none
+ * @param tokenHmacKey                 see {@link #TOKEN_HMAC_KEY}; empty for none
+ * @param shutdownGraceMillis          see {@link #SHUTDOWN_GRACE_MS}
  */
-public record RelaySettings(int maxMessageBytes, long sendBufferBytes) {
+public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxIdBytes, Pattern idPattern,
+        long pingIntervalMillis, long idleTimeoutMillis, int maxConnections, int maxConnectionsPerAddress,
+        int connectionsPerSecondPerAddress, int messagesPerSecond, long bytesPerSecond, Set<String> allowedOrigins,
+        String token, String tokenHmacKey, long shutdownGraceMillis) {
 
-    /**
-     * The largest message a client may send, in bytes (UTF-8 bytes for text); a message of exactly this size is
-     * relayed, a larger one closes its sender with 1009 (message too big). Default 65,536, the original's limit.
-     */
-    public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536");
+    /** Largest message a client may send: UTF-8 bytes of text; larger closes the sender with 1009. */
+    public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536",
+            "largest message a client may send, in bytes; larger closes it with 1009");
 
-    /**
-     * The most bytes (characters for text) queued for one receiver that has not yet read what it was sent. Past
-     * it the receiver is closed with 1008 and its peer is told {@code /remote:close}. Default 1,048,576 (1 MiB);
-     * never less than {@link #MAX_MESSAGE_BYTES} plus room for the control messages.
-     */
-    public static final Key SEND_BUFFER_BYTES = new Key("relay.send-buffer-bytes", "1048576");
+    /** Bytes queued for one receiver that does not read (characters for text); past it, close 1008. */
+    public static final Key SEND_BUFFER_BYTES = new Key("relay.send-buffer-bytes", "1048576",
+            "bytes queued for a receiver that does not read before it is closed with 1008");
+
+    /** Longest id, in UTF-8 bytes after percent-decoding; a longer one is closed with 1008 at once. */
+    public static final Key MAX_ID_BYTES = new Key("relay.max-id-bytes", "128",
+            "longest id in bytes after decoding; longer is closed with 1008");
+
+    /** A regular expression every id must match as a whole, e.g. {@code [A-Za-z0-9_-]{16,64}}; empty for any. */
+    public static final Key ID_PATTERN = new Key("relay.id-pattern", "",
+            "regular expression an id must match; others are closed with 1008");
+
+    /** The server pings every connection this often and closes with 1001 one that has not answered the last ping. */
+    public static final Key PING_INTERVAL_MS = new Key("relay.ping-interval-ms", "30000",
+            "ping every connection this often (ms); no pong by the next ping closes it with 1001; 0 = off");
+
+    /** A connection that sends no message for this long is closed with 1001; 0 turns it off. */
+    public static final Key IDLE_TIMEOUT_MS = new Key("relay.idle-timeout-ms", "0",
+            "close with 1001 a connection that sends no message for this long (ms); 0 = off");
+
+    /** Most open connections; one more is closed with 1013 (try again later) right after it opens. */
+    public static final Key MAX_CONNECTIONS = new Key("relay.max-connections", "100000",
+            "most open connections; more are refused (503 or close 1013)");
+
+    /** Most open connections from one client address (launcher only); more are refused with HTTP 503. 0 = off. */
+    public static final Key MAX_CONNECTIONS_PER_ADDRESS = new Key("relay.max-connections-per-address", "0",
+            "most open connections from one address (launcher); more get HTTP 503; 0 = off");
+
+    /** Most new connections per second from one client address; more are refused with HTTP 429. 0 = off. */
+    public static final Key CONNECTIONS_PER_SECOND_PER_ADDRESS = new Key("relay.connections-per-second-per-address",
+            "0", "most new connections per second from one address; more get HTTP 429; 0 = off");
+
+    /** Messages per second one connection may send (token bucket, a second's worth of burst); over it, 1008. */
+    public static final Key MESSAGES_PER_SECOND = new Key("relay.messages-per-second", "0",
+            "messages per second a connection may send; over it closes with 1008; 0 = off");
+
+    /** Bytes per second one connection may send (token bucket, a second's worth of burst); over it, 1008. */
+    public static final Key BYTES_PER_SECOND = new Key("relay.bytes-per-second", "0",
+            "bytes per second a connection may send; over it closes with 1008; 0 = off");
+
+    /** Comma-separated {@code Origin} values allowed to connect, e.g. {@code https://app.example}; empty for any. */
+    public static final Key ALLOWED_ORIGINS = new Key("relay.allowed-origins", "",
+            "comma-separated Origin values allowed; others get HTTP 403; empty = any");
+
+    /** A shared secret every client must present as {@code ?token=} or a subprotocol {@code token.<secret>}. */
+    public static final Key TOKEN = new Key("relay.token", "",
+            "shared secret clients must present (?token= or subprotocol token.<value>); empty = none");
+
+    /** A key for HMAC-signed, expiring tokens, accepted beside {@link #TOKEN}; see {@code Tokens}. */
+    public static final Key TOKEN_HMAC_KEY = new Key("relay.token-hmac-key", "",
+            "key for HMAC-SHA256 signed expiring tokens <expiry>.<signature>; empty = none");
+
+    /** How long a stopping relay waits for its clients to take their 1001 close. */
+    public static final Key SHUTDOWN_GRACE_MS = new Key("relay.shutdown-grace-ms", "5000",
+            "how long a stopping relay waits for clients to take their 1001 close (ms)");
+
+    /** Every key, in the order of {@code --help}. */
+    public static final List<Key> KEYS = List.of(MAX_MESSAGE_BYTES, SEND_BUFFER_BYTES, MAX_ID_BYTES, ID_PATTERN,
+            PING_INTERVAL_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
+            CONNECTIONS_PER_SECOND_PER_ADDRESS, MESSAGES_PER_SECOND, BYTES_PER_SECOND, ALLOWED_ORIGINS, TOKEN,
+            TOKEN_HMAC_KEY, SHUTDOWN_GRACE_MS);
 
     /** Room that the send buffer keeps beyond one largest message, for the control messages around it. */
     static final int CONTROL_HEADROOM = 1024;
@@ -35,6 +113,9 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes) {
                     + ") must be at least " + MAX_MESSAGE_BYTES.variable() + " + " + CONTROL_HEADROOM + " ("
                     + ((long) maxMessageBytes + CONTROL_HEADROOM) + ")");
         }
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        token = token == null ? "" : token;
+        tokenHmacKey = tokenHmacKey == null ? "" : tokenHmacKey;
     }
 
     /** @return the defaults of every key */
@@ -54,22 +135,58 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes) {
      * @throws IllegalArgumentException naming the key of a value that is not valid
      */
     public static RelaySettings read(UnaryOperator<String> environment, UnaryOperator<String> properties) {
-        long max = MAX_MESSAGE_BYTES.parseLong(MAX_MESSAGE_BYTES.read(environment, properties), 1);
-        if (max > Integer.MAX_VALUE - CONTROL_HEADROOM) {
-            throw new IllegalArgumentException(MAX_MESSAGE_BYTES.variable() + " must be at most "
-                    + (Integer.MAX_VALUE - CONTROL_HEADROOM));
+        return new RelaySettings(
+                intValue(MAX_MESSAGE_BYTES, environment, properties, 1, Integer.MAX_VALUE - CONTROL_HEADROOM),
+                SEND_BUFFER_BYTES.parseLong(SEND_BUFFER_BYTES.read(environment, properties), 1),
+                intValue(MAX_ID_BYTES, environment, properties, 1, 1 << 20),
+                pattern(ID_PATTERN.read(environment, properties)),
+                PING_INTERVAL_MS.parseLong(PING_INTERVAL_MS.read(environment, properties), 0),
+                IDLE_TIMEOUT_MS.parseLong(IDLE_TIMEOUT_MS.read(environment, properties), 0),
+                intValue(MAX_CONNECTIONS, environment, properties, 1, Integer.MAX_VALUE),
+                intValue(MAX_CONNECTIONS_PER_ADDRESS, environment, properties, 0, Integer.MAX_VALUE),
+                intValue(CONNECTIONS_PER_SECOND_PER_ADDRESS, environment, properties, 0, Integer.MAX_VALUE),
+                intValue(MESSAGES_PER_SECOND, environment, properties, 0, Integer.MAX_VALUE),
+                BYTES_PER_SECOND.parseLong(BYTES_PER_SECOND.read(environment, properties), 0),
+                origins(ALLOWED_ORIGINS.read(environment, properties)),
+                TOKEN.read(environment, properties),
+                TOKEN_HMAC_KEY.read(environment, properties),
+                SHUTDOWN_GRACE_MS.parseLong(SHUTDOWN_GRACE_MS.read(environment, properties), 0));
+    }
+
+    private static int intValue(Key key, UnaryOperator<String> environment, UnaryOperator<String> properties,
+            int min, int max) {
+        long value = key.parseLong(key.read(environment, properties), min);
+        if (value > max) {
+            throw new IllegalArgumentException(key.variable() + " must be at most " + max + ", not " + value);
         }
-        long buffer = SEND_BUFFER_BYTES.parseLong(SEND_BUFFER_BYTES.read(environment, properties), 1);
-        return new RelaySettings((int) max, buffer);
+        return (int) value;
     }
 
-    /** @return a copy with another message limit */
-    public RelaySettings withMaxMessageBytes(int bytes) {
-        return new RelaySettings(bytes, sendBufferBytes);
+    private static Pattern pattern(String regex) {
+        if (regex.isEmpty()) {
+            return null;
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(ID_PATTERN.variable() + " is not a regular expression: "
+                    + e.getDescription());
+        }
     }
 
-    /** @return a copy with another send buffer */
-    public RelaySettings withSendBufferBytes(long bytes) {
-        return new RelaySettings(maxMessageBytes, bytes);
+    private static Set<String> origins(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).filter(origin -> !origin.isEmpty())
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * @param values some keys and their values; the others keep their defaults
+     * @return the settings these name
+     * @throws IllegalArgumentException naming the key of a value that is not valid
+     */
+    public static RelaySettings of(Map<Key, String> values) {
+        Map<String, String> byVariable = new HashMap<>();
+        values.forEach((key, value) -> byVariable.put(key.variable(), value));
+        return read(byVariable::get, name -> null);
     }
 }

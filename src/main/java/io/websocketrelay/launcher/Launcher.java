@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * {@code java -jar websocket-relay-standalone.jar [OPTIONS] [ssl CERT KEY]}: starts the relay, prints the URL it
  * serves, and runs until it is stopped (Ctrl-C or SIGTERM close every session with 1001).
  *
- * <p>Exit codes: 0 after a clean stop or for {@code --help}/{@code --version}; 1 when the relay cannot start; 2 for
- * a mistake on the command line or in the environment. Errors are one line on standard error.
+ * <p>Exit codes: 0 for {@code --help}/{@code --version}; 143 (the JVM's code for SIGTERM) or 130 (Ctrl-C) after a
+ * clean stop; 1 when the relay cannot start; 2 for a mistake on the command line or in the environment. Errors are
+ * one line on standard error.
  */
 public final class Launcher {
 
@@ -34,7 +35,7 @@ public final class Launcher {
     /**
      * Runs the command line.
      *
-     * @return the exit code, or -1 when the relay is running and the JVM's shutdown will stop it
+     * @return the exit code, or -1 when the relay ran until the JVM began to shut down
      */
     static int run(String[] args, UnaryOperator<String> environment, PrintStream out, PrintStream err) {
         try {
@@ -44,7 +45,7 @@ public final class Launcher {
                 case VERSION -> out.println("websocket-relay " + version());
                 case RUN -> {
                     serve(command.options(), out);
-                    return -1;
+                    return -1; // stopped by a signal: the JVM is exiting already
                 }
                 default -> throw new IllegalStateException(command.action().toString());
             }
@@ -68,7 +69,12 @@ public final class Launcher {
         }, "relay-shutdown"));
         out.println("websocket-relay " + version() + " serving " + server.url());
         out.flush();
-        // the non-daemon server threads keep the JVM alive; the hook runs on Ctrl-C or SIGTERM
+        // Grizzly's threads are daemons: the main thread keeps the JVM up until the hook has stopped the relay
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static String version() {

@@ -2,6 +2,8 @@ package io.websocketrelay.launcher;
 
 import io.websocketrelay.config.Key;
 import io.websocketrelay.config.RelaySettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The launcher's command line, compatible with the original's: {@code -i/--ip}, {@code -p/--port},
@@ -25,17 +28,20 @@ import java.util.regex.Pattern;
 public record Options(String host, int port, String scope, Tls.Files tls, RelaySettings settings) {
 
     /** Address to listen on: an IPv4 or IPv6 literal, or {@code localhost}. Default {@code 0.0.0.0}. */
-    public static final Key IP = new Key("relay.ip", "0.0.0.0");
+    public static final Key IP = new Key("relay.ip", "0.0.0.0", "address to listen on");
     /** Port to listen on; 0 picks a free one and the launcher prints it. Default 8080. */
-    public static final Key PORT = new Key("relay.port", "8080");
+    public static final Key PORT = new Key("relay.port", "8080", "port; 0 picks a free one");
     /** Path prefix in front of the id, e.g. {@code relay} for {@code ws://host:8080/relay/<id>}. Default none. */
-    public static final Key SCOPE = new Key("relay.scope", "");
+    public static final Key SCOPE = new Key("relay.scope", "", "path prefix before the id");
     /** PEM certificate chain (leaf first), or a PKCS#12 file; set together with the key to serve wss://. */
-    public static final Key TLS_CERT = new Key("relay.tls-cert", "");
+    public static final Key TLS_CERT = new Key("relay.tls-cert", "", "PEM certificate chain or PKCS#12 file");
     /** PEM private key in PKCS#8 ({@code BEGIN PRIVATE KEY}); not needed with a PKCS#12 file. */
-    public static final Key TLS_KEY = new Key("relay.tls-key", "");
+    public static final Key TLS_KEY = new Key("relay.tls-key", "", "PEM PKCS#8 private key");
     /** Password of a PKCS#12 file. Default empty. */
-    public static final Key TLS_PASSWORD = new Key("relay.tls-password", "");
+    public static final Key TLS_PASSWORD = new Key("relay.tls-password", "", "password of the PKCS#12 file");
+
+    private static final Map<String, Key> SETTINGS_BY_OPTION = RelaySettings.KEYS.stream()
+            .collect(Collectors.toUnmodifiableMap(Key::option, key -> key));
 
     private static final Pattern SCOPE_PATTERN = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -59,9 +65,8 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
         String port = PORT.read(environment, none);
         String scope = SCOPE.read(environment, none);
         String cert = TLS_CERT.read(environment, none);
-        String key = TLS_KEY.read(environment, none);
-        String maxMessage = RelaySettings.MAX_MESSAGE_BYTES.read(environment, System::getProperty);
-        String sendBuffer = RelaySettings.SEND_BUFFER_BYTES.read(environment, System::getProperty);
+        String keyFile = TLS_KEY.read(environment, none);
+        Map<String, String> limits = new HashMap<>();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -82,13 +87,15 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
                 case "-i", "--ip" -> host = value != null ? value : next(args, ++i, name);
                 case "-p", "--port" -> port = value != null ? value : next(args, ++i, name);
                 case "-s", "--scope" -> scope = value != null ? value : next(args, ++i, name);
-                case "--max-message-bytes" -> maxMessage = value != null ? value : next(args, ++i, name);
-                case "--send-buffer-bytes" -> sendBuffer = value != null ? value : next(args, ++i, name);
                 default -> {
-                    if (arg.startsWith("-") && !arg.equals("-")) {
+                    Key key = SETTINGS_BY_OPTION.get(name);
+                    if (key != null) {
+                        limits.put(key.variable(), value != null ? value : next(args, ++i, name));
+                    } else if (arg.startsWith("-") && !arg.equals("-")) {
                         throw usage("unknown option '" + arg + "'");
+                    } else {
+                        positional.add(arg);
                     }
-                    positional.add(arg);
                 }
             }
         }
@@ -100,22 +107,20 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
                 throw usage("'ssl' takes CERTIFICATE_PATH PRIVKEY_PATH (or one PKCS#12 file)");
             }
             cert = positional.get(1);
-            key = positional.size() == 3 ? positional.get(2) : "";
+            keyFile = positional.size() == 3 ? positional.get(2) : "";
         }
         RelaySettings settings;
-        Map<String, String> limits = new HashMap<>();
-        limits.put(RelaySettings.MAX_MESSAGE_BYTES.variable(), maxMessage);
-        limits.put(RelaySettings.SEND_BUFFER_BYTES.variable(), sendBuffer);
         try {
-            settings = RelaySettings.read(limits::get, none);
+            settings = RelaySettings.read(variable -> limits.getOrDefault(variable, environment.apply(variable)),
+                    System::getProperty);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         Tls.Files tls = null;
         if (!cert.isEmpty()) {
-            tls = new Tls.Files(Path.of(cert), key.isEmpty() ? null : Path.of(key),
+            tls = new Tls.Files(Path.of(cert), keyFile.isEmpty() ? null : Path.of(keyFile),
                     TLS_PASSWORD.read(environment, none).toCharArray());
-        } else if (!key.isEmpty()) {
+        } else if (!keyFile.isEmpty()) {
             throw usage(TLS_KEY.variable() + " is set without " + TLS_CERT.variable());
         }
         return new Command(Action.RUN, new Options(host(host), port(port), scope(scope), tls, settings));
@@ -123,22 +128,27 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
 
     /** @return the text of {@code --help} */
     static String help() {
-        return """
-                Usage: websocket-relay [OPTIONS] [ssl CERTIFICATE_PATH PRIVKEY_PATH]
+        StringBuilder help = new StringBuilder("""
+                Usage: websocket-relay [OPTIONS] [ssl CERTIFICATE_PATH PRIVKEY_PATH | ssl KEYSTORE.p12]
 
                 Pairs the two clients that connect to ws://HOST:PORT/<id> with the same id and relays every message
-                between them.
+                between them. Each option can also be set by the environment variable in brackets (the command line
+                wins); the relay's limits also by the system property of the same name in lower case with dots.
 
-                Options (each also read from the environment variable shown; the command line wins):
-                  -i, --ip <IP>                 address to listen on            [RELAY_IP, default 0.0.0.0]
-                  -p, --port <PORT>             port; 0 picks a free one        [RELAY_PORT, default 8080]
-                  -s, --scope <PREFIX>          path prefix before the id       [RELAY_SCOPE, default none]
-                      --max-message-bytes <N>   largest message a client may send, in bytes; larger closes it with 1009
-                                                                                [RELAY_MAX_MESSAGE_BYTES, default 65536]
-                      --send-buffer-bytes <N>   bytes queued for one slow receiver before it is closed with 1008
-                                                                                [RELAY_SEND_BUFFER_BYTES, default 1048576]
-                  -h, --help                    print this help
-                  -V, --version                 print the version
+                  -i, --ip <IP>          address to listen on                              [RELAY_IP, default 0.0.0.0]
+                  -p, --port <PORT>      port; 0 picks a free one                          [RELAY_PORT, default 8080]
+                  -s, --scope <PREFIX>   path prefix before the id                         [RELAY_SCOPE, default none]
+                  -h, --help             print this help
+                  -V, --version          print the version
+
+                Limits and checks:
+                """);
+        for (Key key : RelaySettings.KEYS) {
+            help.append(String.format(Locale.ROOT, "  %s <VALUE>%n        %s%n        [%s, default %s]%n",
+                    key.option(), key.description(), key.variable(),
+                    key.defaultValue().isEmpty() ? "none" : key.defaultValue()));
+        }
+        help.append("""
 
                 Commands:
                   ssl <CERTIFICATE_PATH> <PRIVKEY_PATH>
@@ -146,7 +156,8 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
                         private key                                     [RELAY_TLS_CERT, RELAY_TLS_KEY]
                   ssl <KEYSTORE.p12>
                         the same from one PKCS#12 file                  [RELAY_TLS_CERT, RELAY_TLS_PASSWORD]
-                """;
+                """);
+        return help.toString();
     }
 
     /** @return the URL clients connect to, with {@code <id>} in place of the id */
@@ -181,7 +192,7 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
     private static String host(String value) throws StartupException {
         String host = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
         boolean ipv4 = IPV4.matcher(host).matches();
-        boolean ipv6 = host.contains(":") && host.matches("[0-9A-Fa-f:.]+");
+        boolean ipv6 = host.contains(":") && host.matches("[0-9A-Fa-f:.]+") && isIpv6Literal(host);
         if (!ipv4 && !ipv6 && !host.toLowerCase(Locale.ROOT).equals("localhost")) {
             throw usage("'" + value + "' is not an IP address (give an IPv4 or IPv6 literal, or localhost)");
         }
@@ -193,6 +204,16 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
             }
         }
         return host;
+    }
+
+    /** Parses the literal only: in brackets, {@link InetAddress} never asks DNS. */
+    private static boolean isIpv6Literal(String host) {
+        try {
+            InetAddress.getByName("[" + host + "]");
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int port(String value) throws StartupException {

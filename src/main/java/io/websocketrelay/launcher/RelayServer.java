@@ -1,7 +1,7 @@
 package io.websocketrelay.launcher;
 
+import io.websocketrelay.relay.Admission;
 import io.websocketrelay.relay.Pairings;
-import io.websocketrelay.relay.Protocol;
 import io.websocketrelay.relay.RelayEndpoint;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -94,8 +94,11 @@ public final class RelayServer implements AutoCloseable {
                 listener.setSSLEngineConfig(engine);
             }
             listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
-            listener.registerAddOn(new PathCheckAddOn(options.contextPath()));
+            Pairings pairings = weld.select(Pairings.class).get();
+            listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
+                    pairings.stats()));
             http.addListener(listener);
+            http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
             http.start();
             container.start(options.contextPath(), listener.getPort());
             RelayServer server = new RelayServer(options, weld, container, http, listener);
@@ -108,7 +111,8 @@ public final class RelayServer implements AutoCloseable {
         } catch (IOException | DeploymentException | RuntimeException e) {
             stopQuietly(http, container, weld);
             throw new StartupException("cannot start the relay on " + options.host() + " port " + options.port()
-                    + ": " + e, StartupException.FAILURE, e);
+                    + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
+                    StartupException.FAILURE, e);
         }
     }
 
@@ -137,7 +141,7 @@ public final class RelayServer implements AutoCloseable {
             return;
         }
         closed = true;
-        pairings.closeAll(Protocol.CLOSE_GOING_AWAY, "server shutting down");
+        pairings.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
         while (pairings.connections() > 0 && System.nanoTime() < deadline) {
             try {

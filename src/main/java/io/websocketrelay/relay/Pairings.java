@@ -1,6 +1,7 @@
 package io.websocketrelay.relay;
 
 import io.websocketrelay.config.RelaySettings;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -9,7 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Matches the clients that join the same id and relays between the two of each pair.
@@ -26,9 +33,17 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class Pairings {
 
+    private static final Logger LOG = Logger.getLogger(Pairings.class.getName());
+    private static final String SHUTTING_DOWN = "server shutting down";
+
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
-    private final SendStats sendStats = new SendStats();
+    private final RelayStats stats = new RelayStats();
+    private final AtomicInteger activePairs = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean closing;
+    private ScheduledExecutorService heartbeat; // guarded by this
+    private long ticks; // heartbeat thread only
     private final RelaySettings settings;
 
     /** For the container's client proxy only. */
@@ -49,11 +64,25 @@ public class Pairings {
     /**
      * Adds a client that connected to {@code id}: it waits in the slot, or it takes the client waiting there.
      *
-     * @return the peer to pass to {@link #relay} and {@link #leave}
+     * @return the peer to pass to {@link #relay} and {@link #leave}, or {@code null} when the client was refused
+     *         (the relay is full or stopping) and is being closed
      */
     public Peer join(String id, Transport transport) {
-        Peer peer = new Peer(id, transport, settings.sendBufferBytes(), this::leave, sendStats);
+        Peer peer = new Peer(id, transport, settings.sendBufferBytes(), this::leave, stats);
+        if (closing) {
+            peer.close(Protocol.CLOSE_GOING_AWAY, SHUTTING_DOWN);
+            return null;
+        }
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            open.decrementAndGet();
+            stats.handshakeRefused("full");
+            LOG.log(Level.INFO, "Refused a client on id {0}: {1} connections open", new Object[] {id, settings.maxConnections()});
+            peer.close(Protocol.CLOSE_TRY_AGAIN_LATER, "try again later: the relay is full");
+            return null;
+        }
         peers.add(peer);
+        stats.opened();
+        startHeartbeat();
         List<Peer> touched = new ArrayList<>(2);
         withSlot(id, slot -> match(slot, peer, touched));
         flush(touched);
@@ -62,7 +91,9 @@ public class Pairings {
 
     /** Relays a text message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, String text) {
-        if (!forward(from, text)) {
+        if (forward(from, text)) {
+            stats.relayedText(text.length());
+        } else {
             refused(from, Protocol.notReceived(text));
         }
     }
@@ -70,7 +101,9 @@ public class Pairings {
     /** Relays a binary message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, ByteBuffer data) {
         int size = data.remaining();
-        if (!forward(from, data)) {
+        if (forward(from, data)) {
+            stats.relayedBinary(size);
+        } else {
             refused(from, Protocol.notReceived(size));
         }
     }
@@ -83,6 +116,7 @@ public class Pairings {
         if (peer == null || !peers.remove(peer)) {
             return;
         }
+        open.decrementAndGet();
         List<Peer> touched = new ArrayList<>(2);
         withSlot(peer.id(), slot -> {
             boolean wasWaiting = peer.isWaiting();
@@ -91,6 +125,7 @@ public class Pairings {
                 slot.waiting = null;
             }
             if (link != null) {
+                activePairs.decrementAndGet();
                 Peer survivor = link.other(peer);
                 if (survivor.unpair(link)) {
                     match(slot, survivor, touched);
@@ -102,11 +137,31 @@ public class Pairings {
         flush(touched);
     }
 
-    /** Closes every client, for example because the server stops. */
-    public void closeAll(int code, String reason) {
-        for (Peer peer : List.copyOf(peers)) {
-            peer.close(code, reason);
+    /**
+     * Stops the relay: from now on a client that connects is closed with 1001 at once, and every connected client
+     * is closed with 1001 (going away).
+     */
+    @PreDestroy
+    public void shutdown() {
+        closing = true;
+        synchronized (this) {
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+            }
         }
+        for (Peer peer : List.copyOf(peers)) {
+            peer.close(Protocol.CLOSE_GOING_AWAY, SHUTTING_DOWN);
+        }
+    }
+
+    /** @return whether the relay takes new clients; {@code false} once {@link #shutdown()} began */
+    public boolean isAccepting() {
+        return !closing;
+    }
+
+    /** @return how many pairs are relaying */
+    public int pairs() {
+        return activePairs.get();
     }
 
     /** @return how many clients are connected */
@@ -121,7 +176,58 @@ public class Pairings {
 
     /** @return the most bytes that were ever queued for one receiver */
     public long sendQueueHighWaterMark() {
-        return sendStats.highWaterMark();
+        return stats.sendQueueHighWaterMark();
+    }
+
+    /** @return the relay's counters */
+    public RelayStats stats() {
+        return stats;
+    }
+
+    /** Starts the heartbeat with the first client, if pings or the idle timeout are on. */
+    private void startHeartbeat() {
+        long ping = settings.pingIntervalMillis();
+        long idle = settings.idleTimeoutMillis();
+        if (ping == 0 && idle == 0) {
+            return;
+        }
+        synchronized (this) {
+            if (heartbeat != null || closing) {
+                return;
+            }
+            long tick = ping > 0 && idle > 0 ? Math.min(ping, idle) : Math.max(ping, idle);
+            long pingEvery = ping > 0 ? Math.max(1, ping / tick) : 0;
+            int idleTicks = idle > 0 ? (int) Math.max(1, (idle + tick - 1) / tick) : 0;
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "relay-heartbeat");
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor.scheduleWithFixedDelay(() -> beat(pingEvery, idleTicks), tick, tick, TimeUnit.MILLISECONDS);
+            heartbeat = executor;
+        }
+    }
+
+    /** One heartbeat tick over every client: closes the dead and the idle with 1001, pings the rest. */
+    private void beat(long pingEvery, int idleTicks) {
+        try {
+            ticks++;
+            boolean ping = pingEvery > 0 && ticks % pingEvery == 0;
+            for (Peer peer : peers) {
+                Peer.Beat beat = peer.beat(ping, idleTicks);
+                if (beat != Peer.Beat.FINE) {
+                    String reason = beat == Peer.Beat.DEAD
+                            ? "no answer to ping within " + settings.pingIntervalMillis() + " ms"
+                            : "idle for " + settings.idleTimeoutMillis() + " ms";
+                    LOG.log(Level.FINE, "Closing a client on id {0}: {1}", new Object[] {peer.id(), reason});
+                    stats.closedBy(beat == Peer.Beat.DEAD ? "heartbeat" : "idle");
+                    leave(peer);
+                    peer.close(Protocol.CLOSE_GOING_AWAY, reason);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The heartbeat failed; it goes on at the next tick", e);
+        }
     }
 
     private boolean forward(Peer from, Object message) {
@@ -138,13 +244,14 @@ public class Pairings {
         return offer != Peer.Offer.REFUSED;
     }
 
-    private static void refused(Peer from, String answer) {
+    private void refused(Peer from, String answer) {
+        stats.refused(RelayStats.Refusal.ALONE);
         from.control(answer);
         from.flush();
     }
 
     // caller holds the slot's lock
-    private static void match(Slot slot, Peer peer, List<Peer> touched) {
+    private void match(Slot slot, Peer peer, List<Peer> touched) {
         touched.add(peer);
         if (!peer.isOpen()) {
             return; // closing: its leave() follows
@@ -156,6 +263,8 @@ public class Pairings {
             if (waiter.pair(link, Protocol.REMOTE_OPEN, Protocol.CONNECTED)) {
                 slot.waiting = null;
                 peer.pair(link, Protocol.CONNECTED);
+                activePairs.incrementAndGet();
+                stats.paired();
                 return;
             }
             // the waiter is closing and its leave() follows; the joiner takes the slot instead

@@ -38,7 +38,7 @@ public final class Peer implements Transport.SendCallback {
     private final Transport transport;
     private final long sendBuffer;
     private final Consumer<Peer> onBroken;
-    private final SendStats stats;
+    private final RelayStats stats;
 
     // guarded by this
     private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
@@ -49,14 +49,21 @@ public final class Peer implements Transport.SendCallback {
     private boolean draining;
     private boolean waiting;
 
+    // liveness: written by the connection's threads, read and reset by the heartbeat
+    private volatile boolean heard = true;
+    private volatile boolean active = true;
+    // touched by the heartbeat thread only
+    private boolean pinged;
+    private int idleTicks;
+
     /**
      * @param id         the id the client joined
      * @param transport  its connection
      * @param sendBuffer the most bytes that may be queued or in flight for it
      * @param onBroken   told once when the peer is closed by the relay (overflow) or a send fails
-     * @param stats      where the high-water mark of queued bytes is kept
+     * @param stats      the relay's counters
      */
-    Peer(String id, Transport transport, long sendBuffer, Consumer<Peer> onBroken, SendStats stats) {
+    Peer(String id, Transport transport, long sendBuffer, Consumer<Peer> onBroken, RelayStats stats) {
         this.id = id;
         this.transport = transport;
         this.sendBuffer = sendBuffer;
@@ -211,6 +218,7 @@ public final class Peer implements Transport.SendCallback {
                 }
             }
             if (next == null) {
+                stats.slowReceiverDropped();
                 LOG.log(Level.INFO, "Closing a receiver on id {0} that fell more than {1} bytes behind",
                         new Object[] {id, sendBuffer});
                 onBroken.accept(this);
@@ -251,12 +259,50 @@ public final class Peer implements Transport.SendCallback {
             flushHere = failure == null && !draining;
         }
         if (broken) {
+            stats.sendFailed();
             LOG.log(Level.FINE, "A send to a client on id {0} failed: {1}", new Object[] {id, failure});
             onBroken.accept(this);
             transport.close(Protocol.CLOSE_INTERNAL_ERROR, "send failed");
         } else if (flushHere) {
             flush();
         }
+    }
+
+    /** Notes that the client answered a ping. */
+    public void heard() {
+        heard = true;
+    }
+
+    /** Notes that the client sent a message: it is alive and not idle. */
+    public void received() {
+        heard = true;
+        active = true;
+    }
+
+    /** What the heartbeat found. */
+    enum Beat { FINE, DEAD, IDLE }
+
+    /**
+     * One heartbeat tick: when {@code ping} is set, decides whether the client is dead (nothing heard since the last
+     * ping) and pings it again; decides whether it is idle (it sent nothing for {@code idleTicksLimit} ticks).
+     */
+    Beat beat(boolean ping, int idleTicksLimit) {
+        if (ping && pinged && !heard) {
+            return Beat.DEAD;
+        }
+        if (idleTicksLimit > 0) {
+            idleTicks = active ? 0 : idleTicks + 1;
+            active = false;
+            if (idleTicks >= idleTicksLimit) {
+                return Beat.IDLE;
+            }
+        }
+        if (ping) {
+            heard = false;
+            pinged = true;
+            transport.ping();
+        }
+        return Beat.FINE;
     }
 
     /** Closes this peer's connection (for example when the server stops); the relay learns of it from the close. */

@@ -29,6 +29,10 @@ public final class Protocol {
     public static final int CLOSE_SLOW_RECEIVER = 1008;
     /** Close code of a client that sent a message over the size limit (1009, message too big). */
     public static final int CLOSE_TOO_BIG = 1009;
+    /** Close code of a client refused because the relay is full (1013, try again later). */
+    public static final int CLOSE_TRY_AGAIN_LATER = 1013;
+    /** Close code of an id that breaks the id rules, or of a client over its rate limit (1008, policy violation). */
+    public static final int CLOSE_POLICY = 1008;
     /** Close code when the server could not go on with a connection (1011, internal error). */
     public static final int CLOSE_INTERNAL_ERROR = 1011;
 

@@ -1,5 +1,6 @@
 package io.websocketrelay.relay;
 
+import io.websocketrelay.config.RelaySettings;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -7,6 +8,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -14,17 +16,18 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WebSocket endpoint {@code /<id>}: turns the events of one connection into calls on {@link Pairings}. It holds
- * no state but the connection's {@link Peer}; one instance serves one connection.
+ * The WebSocket endpoint {@code /<id>}: turns the events of one connection into calls on {@link Pairings}, after
+ * the checks that need the connection itself (id rules, message size, rate). One instance serves one connection.
  *
  * <p>{@code @Dependent} makes it a bean under annotated discovery too, so every container injects it.
  */
 @Dependent
-@ServerEndpoint("/{id}")
+@ServerEndpoint(value = "/{id}", configurator = RelayConfigurator.class)
 public class RelayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(RelayEndpoint.class.getName());
@@ -35,23 +38,51 @@ public class RelayEndpoint {
     private Session session;
     private Peer peer;
     private int maxMessageBytes;
+    private RateLimit rate;
 
     @OnOpen
     public void open(Session session, @PathParam("id") String id) {
         this.session = session;
-        this.maxMessageBytes = pairings.settings().maxMessageBytes();
+        RelaySettings settings = pairings.settings();
+        this.maxMessageBytes = settings.maxMessageBytes();
         // the container enforces these for fragmented messages; whole frames are checked below
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+        String broken = idRule(id, settings);
+        if (broken != null) {
+            LOG.log(Level.INFO, "Refused session {0}: {1}", new Object[] {session.getId(), broken});
+            pairings.stats().handshakeRefused("id");
+            SessionTransport.close(session, Protocol.CLOSE_POLICY, broken);
+            return;
+        }
+        rate = RateLimit.of(settings.messagesPerSecond(), settings.bytesPerSecond(), System.nanoTime());
         peer = pairings.join(id, new SessionTransport(session));
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
 
+    /** @return what is wrong with an id, or {@code null} when it follows the rules */
+    static String idRule(String id, RelaySettings settings) {
+        if (id.isEmpty()) {
+            return "empty id";
+        }
+        if (Protocol.longerThan(id, settings.maxIdBytes())) {
+            return "id longer than " + settings.maxIdBytes() + " bytes";
+        }
+        if (settings.idPattern() != null && !settings.idPattern().matcher(id).matches()) {
+            return "id does not match the allowed pattern";
+        }
+        return null;
+    }
+
     @OnMessage
     public void text(String text) {
+        if (peer == null) {
+            return;
+        }
+        peer.received();
         if (Protocol.longerThan(text, maxMessageBytes)) {
             tooBig(session);
-        } else {
+        } else if (withinRate(text.length() > maxMessageBytes / 3 ? utf8Length(text) : text.length())) {
             pairings.relay(peer, text);
         }
     }
@@ -62,16 +93,28 @@ public class RelayEndpoint {
      */
     @OnMessage
     public void binary(ByteBuffer data) {
+        if (peer == null) {
+            return;
+        }
+        peer.received();
         if (data.remaining() > maxMessageBytes) {
             tooBig(session);
-        } else {
+        } else if (withinRate(data.remaining())) {
             pairings.relay(peer, ByteBuffer.allocate(data.remaining()).put(data).flip());
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (peer != null) {
+            peer.heard();
         }
     }
 
     @OnClose
     public void close(Session closed, CloseReason reason) {
         pairings.leave(peer);
+        pairings.stats().closed(reason.getCloseCode().getCode());
         LOG.log(Level.FINE, "Session {0} closed: {1}", new Object[] {closed.getId(), reason});
     }
 
@@ -93,16 +136,29 @@ public class RelayEndpoint {
         }
     }
 
+    private boolean withinRate(int size) {
+        String broken = rate == null ? null : rate.take(size, System.nanoTime());
+        if (broken == null) {
+            return true;
+        }
+        LOG.log(Level.INFO, "Closing session {0}: {1}", new Object[] {session.getId(), broken});
+        pairings.stats().refused(RelayStats.Refusal.RATE);
+        pairings.stats().closedBy("rate");
+        pairings.leave(peer);
+        SessionTransport.close(session, Protocol.CLOSE_POLICY, "rate limit: " + broken);
+        return false;
+    }
+
     private void tooBig(Session sender) {
         int max = pairings.settings().maxMessageBytes();
         LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sender.getId(), max});
+        pairings.stats().refused(RelayStats.Refusal.TOO_BIG);
         pairings.leave(peer);
         SessionTransport.close(sender, Protocol.CLOSE_TOO_BIG, "message too big: the limit is " + max + " bytes");
     }
 
-    /** The container closed the session with 1009 itself (a fragmented message over the buffer size). */
-    private static boolean isMessageTooBig(Throwable failure) {
-        return failure.getClass().getSimpleName().equals("MessageTooBigException");
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**
@@ -111,6 +167,11 @@ public class RelayEndpoint {
      */
     private static boolean isFrameTooBig(Throwable failure) {
         return failure instanceof IllegalArgumentException && "Buffer overflow.".equals(failure.getMessage());
+    }
+
+    /** The container closed the session with 1009 itself (a fragmented message over the buffer size). */
+    private static boolean isMessageTooBig(Throwable failure) {
+        return failure.getClass().getSimpleName().equals("MessageTooBigException");
     }
 
     /** An end of stream or a reset connection is a normal way to leave, not an error. */

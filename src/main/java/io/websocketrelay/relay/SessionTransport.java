@@ -20,6 +20,7 @@ final class SessionTransport implements Transport, SendHandler {
 
     private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
     private static final int MAX_REASON_BYTES = 123;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -50,6 +51,15 @@ final class SessionTransport implements Transport, SendHandler {
     private static Throwable failure(SendResult result) {
         Throwable exception = result.getException();
         return exception != null ? exception : new IOException("send failed");
+    }
+
+    @Override
+    public void ping() {
+        try {
+            remote.sendPing(EMPTY);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Pinging session {0} failed: {1}", new Object[] {session.getId(), e});
+        }
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface Transport {
     /** Sends a binary message; {@code done} is called once when it was written or failed. */
     void sendBinary(ByteBuffer data, SendCallback done);
 
+    /** Sends a ping; the answer comes back through {@link Peer#heard()}. Never throws. */
+    void ping();
+
     /** Closes the connection with a WebSocket close code and reason; never throws. */
     void close(int code, String reason);
 

@@ -17,6 +17,7 @@ final class FakeTransport implements Transport {
     private int closeCode = -1;
     private int sendsInFlight;
     private int maxSendsInFlight;
+    private int pings;
 
     @Override
     public void sendText(String text, SendCallback done) {
@@ -42,6 +43,15 @@ final class FakeTransport implements Transport {
             complete = done;
         }
         complete.sent(null);
+    }
+
+    @Override
+    public synchronized void ping() {
+        pings++;
+    }
+
+    synchronized int pings() {
+        return pings;
     }
 
     @Override

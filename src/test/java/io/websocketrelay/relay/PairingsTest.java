@@ -8,6 +8,7 @@ import io.websocketrelay.config.RelaySettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pairing sequences of the original protocol, with fake connections. */
@@ -166,7 +167,7 @@ class PairingsTest {
 
     @Test
     void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
-        Pairings small = new Pairings(new RelaySettings(1000, 4096));
+        Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport();
         FakeTransport b = new FakeTransport();
         Peer pa = small.join("x", a);
@@ -206,6 +207,60 @@ class PairingsTest {
             assertEquals("m" + (i + 1), rest.get(i));
         }
         assertEquals(1, b.maxSendsInFlight());
+    }
+
+    @Test
+    void heartbeatClosesWhoDoesNotAnswerAndPingsWhoDoes() {
+        FakeTransport quiet = new FakeTransport();
+        FakeTransport lively = new FakeTransport();
+        Peer silent = pairings.join("h", quiet);
+        Peer answering = pairings.join("h", lively);
+        assertEquals(Peer.Beat.FINE, silent.beat(true, 0));
+        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        answering.heard();
+        assertEquals(Peer.Beat.DEAD, silent.beat(true, 0));
+        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        assertEquals(1, quiet.pings());
+        assertEquals(2, lively.pings());
+        assertEquals(Peer.Beat.FINE, silent.beat(false, 0), "no verdict on a tick without a ping");
+    }
+
+    @Test
+    void idleClientIsFoundAfterItsTicks() {
+        Peer peer = pairings.join("i", new FakeTransport());
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2), "joining counts as activity");
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        peer.received();
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Peer.Beat.IDLE, peer.beat(false, 2));
+    }
+
+    @Test
+    void relayThatIsFullClosesNewcomersWith1013() {
+        Pairings full = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_CONNECTIONS, "2")));
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = full.join("x", a);
+        full.join("y", b);
+        assertEquals(null, full.join("z", c));
+        assertEquals(Protocol.CLOSE_TRY_AGAIN_LATER, c.closeCode());
+        full.leave(pa);
+        FakeTransport d = new FakeTransport();
+        full.join("z", d);
+        assertEquals(List.of("/status:waiting"), d.take());
+    }
+
+    @Test
+    void stoppingRelayClosesEveryoneAndNewcomersWith1001() {
+        FakeTransport a = new FakeTransport();
+        pairings.join("x", a);
+        pairings.shutdown();
+        assertEquals(Protocol.CLOSE_GOING_AWAY, a.closeCode());
+        FakeTransport late = new FakeTransport();
+        assertEquals(null, pairings.join("x", late));
+        assertEquals(Protocol.CLOSE_GOING_AWAY, late.closeCode());
     }
 
     @Test

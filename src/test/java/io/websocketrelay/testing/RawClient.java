@@ -10,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,6 +25,8 @@ public final class RawClient implements Closeable {
     public static final int TEXT = 0x1;
     public static final int BINARY = 0x2;
     public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     /** A frame from the server. */
     public record Frame(int opcode, boolean fin, byte[] payload) {
@@ -40,12 +45,19 @@ public final class RawClient implements Closeable {
     private final DataInputStream in;
     private final OutputStream out;
     private final String statusLine;
+    private final Map<String, String> headers;
 
-    private RawClient(Socket socket, String statusLine) throws IOException {
+    private RawClient(Socket socket, String statusLine, Map<String, String> headers) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
         this.statusLine = statusLine;
+        this.headers = headers;
+    }
+
+    /** @return a response header by its name in lower case, or {@code null} */
+    public String header(String lowerCaseName) {
+        return headers.get(lowerCaseName);
     }
 
     /**
@@ -54,6 +66,14 @@ public final class RawClient implements Closeable {
      * @param receiveBuffer the socket's receive buffer in bytes, or 0 for the system's default
      */
     public static RawClient upgrade(String host, int port, String path, int receiveBuffer) throws IOException {
+        return upgrade(host, port, path, receiveBuffer, Map.of());
+    }
+
+    /** Like {@link #upgrade(String, int, String, int)}, with more request headers. */
+    public static RawClient upgrade(String host, int port, String path, int receiveBuffer, Map<String, String> headers)
+            throws IOException {
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
         String key = Base64.getEncoder().encodeToString(ThreadLocalRandom.current().ints(16, 0, 256)
                 .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> { }).toByteArray());
         return request(host, port, receiveBuffer, "GET " + path + " HTTP/1.1\r\n"
@@ -61,7 +81,7 @@ public final class RawClient implements Closeable {
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n");
+                + "Sec-WebSocket-Version: 13\r\n" + extra + "\r\n");
     }
 
     /** Opens a connection, sends {@code head} as it is and reads the response head. */
@@ -76,11 +96,14 @@ public final class RawClient implements Closeable {
         socket.getOutputStream().flush();
         InputStream in = socket.getInputStream();
         String status = readLine(in);
-        String header;
-        do {
-            header = readLine(in);
-        } while (!header.isEmpty());
-        return new RawClient(socket, status);
+        Map<String, String> headers = new HashMap<>();
+        for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
+            int colon = header.indexOf(':');
+            if (colon > 0) {
+                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+            }
+        }
+        return new RawClient(socket, status, headers);
     }
 
     private static String readLine(InputStream in) throws IOException {

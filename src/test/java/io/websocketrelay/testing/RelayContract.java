@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -451,6 +454,41 @@ public abstract class RelayContract {
                 assertEquals(404, client.status(), "upgrade of " + prefix() + path);
             }
         }
+    }
+
+    @Test
+    void healthAndMetricsAreServed() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(RelayClient.TIMEOUT).build();
+        HttpResponse<String> health = get(http, "/health");
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+        long relayedBefore = metric(get(http, "/metrics").body(), "websocket_relay_messages_relayed_total{type=\"text\"}");
+        long pairsBefore = metric(get(http, "/metrics").body(), "websocket_relay_pairs_made_total");
+        RelayClient[] pair = pair();
+        pair[0].send("counted");
+        assertEquals("counted", pair[1].nextText());
+        HttpResponse<String> metrics = get(http, "/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertTrue(metric(metrics.body(), "websocket_relay_messages_relayed_total{type=\"text\"}") >= relayedBefore + 1);
+        assertTrue(metric(metrics.body(), "websocket_relay_pairs_made_total") >= pairsBefore + 1);
+        assertTrue(metric(metrics.body(), "websocket_relay_connections") >= 2);
+    }
+
+    private HttpResponse<String> get(HttpClient http, String path) throws IOException, InterruptedException {
+        URI uri = URI.create("http://" + host() + ":" + port() + prefix() + path);
+        return http.send(HttpRequest.newBuilder(uri).timeout(RelayClient.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return the value of one sample in a Prometheus text exposition */
+    private static long metric(String exposition, String sample) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Long.parseLong(line.substring(sample.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no sample " + sample + " in:\n" + exposition);
     }
 
     private static String idOf(RelayClient client) {
