@@ -47,4 +47,17 @@ abstract class ServerRelayContract extends RelayContract {
     protected int port() {
         return deployment.getPort();
     }
+
+    /**
+     * The build gives every server a message limit other than the default ({@code servers.max-message-bytes} in
+     * pom.xml), each through its own documented route, so the limit tests also show that the setting arrives.
+     */
+    @Override
+    protected int maxMessageBytes() {
+        String configured = System.getProperty("servers.max-message-bytes");
+        if (configured == null) {
+            throw new IllegalStateException("servers.max-message-bytes is not set: run the servers' ITs with Maven");
+        }
+        return Integer.parseInt(configured);
+    }
 }
