@@ -28,12 +28,13 @@ import java.util.stream.Collectors;
  * @param allowedOrigins               see {@link #ALLOWED_ORIGINS}; empty for any origin
  * @param token                        see {@link #TOKEN}; empty for none
  * @param tokenHmacKey                 see {@link #TOKEN_HMAC_KEY}; empty for none
+ * @param handshakeTimeoutMillis       see {@link #HANDSHAKE_TIMEOUT_MS}
  * @param shutdownGraceMillis          see {@link #SHUTDOWN_GRACE_MS}
  */
 public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxIdBytes, Pattern idPattern,
         long pingIntervalMillis, long idleTimeoutMillis, int maxConnections, int maxConnectionsPerAddress,
         int connectionsPerSecondPerAddress, int messagesPerSecond, long bytesPerSecond, Set<String> allowedOrigins,
-        String token, String tokenHmacKey, long shutdownGraceMillis) {
+        String token, String tokenHmacKey, long handshakeTimeoutMillis, long shutdownGraceMillis) {
 
     /** Largest message a client may send: UTF-8 bytes of text; larger closes the sender with 1009. */
     public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536",
@@ -61,7 +62,7 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
 
     /** Most open connections; one more is closed with 1013 (try again later) right after it opens. */
     public static final Key MAX_CONNECTIONS = new Key("relay.max-connections", "100000",
-            "most open connections; more are refused (503 or close 1013)");
+            "most open connections; one more is closed with 1013 right after it opens");
 
     /** Most open connections from one client address (launcher only); more are refused with HTTP 503. 0 = off. */
     public static final Key MAX_CONNECTIONS_PER_ADDRESS = new Key("relay.max-connections-per-address", "0",
@@ -91,6 +92,10 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
     public static final Key TOKEN_HMAC_KEY = new Key("relay.token-hmac-key", "",
             "key for HMAC-SHA256 signed expiring tokens <expiry>.<signature>; empty = none");
 
+    /** A connection that has not become a WebSocket this long after it opened is closed (launcher; slowloris). */
+    public static final Key HANDSHAKE_TIMEOUT_MS = new Key("relay.handshake-timeout-ms", "10000",
+            "close a connection that has not upgraded this long after opening (launcher, ms); 0 = off");
+
     /** How long a stopping relay waits for its clients to take their 1001 close. */
     public static final Key SHUTDOWN_GRACE_MS = new Key("relay.shutdown-grace-ms", "5000",
             "how long a stopping relay waits for clients to take their 1001 close (ms)");
@@ -99,7 +104,7 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
     public static final List<Key> KEYS = List.of(MAX_MESSAGE_BYTES, SEND_BUFFER_BYTES, MAX_ID_BYTES, ID_PATTERN,
             PING_INTERVAL_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
             CONNECTIONS_PER_SECOND_PER_ADDRESS, MESSAGES_PER_SECOND, BYTES_PER_SECOND, ALLOWED_ORIGINS, TOKEN,
-            TOKEN_HMAC_KEY, SHUTDOWN_GRACE_MS);
+            TOKEN_HMAC_KEY, HANDSHAKE_TIMEOUT_MS, SHUTDOWN_GRACE_MS);
 
     /** Room that the send buffer keeps beyond one largest message, for the control messages around it. */
     static final int CONTROL_HEADROOM = 1024;
@@ -150,6 +155,7 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
                 origins(ALLOWED_ORIGINS.read(environment, properties)),
                 TOKEN.read(environment, properties),
                 TOKEN_HMAC_KEY.read(environment, properties),
+                HANDSHAKE_TIMEOUT_MS.parseLong(HANDSHAKE_TIMEOUT_MS.read(environment, properties), 0),
                 SHUTDOWN_GRACE_MS.parseLong(SHUTDOWN_GRACE_MS.read(environment, properties), 0));
     }
 

@@ -1,12 +1,18 @@
 package io.websocketrelay.launcher;
 
+import io.websocketrelay.config.RelaySettings;
 import io.websocketrelay.relay.Admission;
 import io.websocketrelay.relay.RelayStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.Base64;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -25,7 +31,7 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
  * Asks {@link Admission} about every WebSocket upgrade before Tyrus sees it, and answers a refusal with its HTTP
- * status (404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
+ * status (400 no valid key, 404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
  * releases the per-address count when an admitted connection closes. Register it after the {@link WebSocketAddOn}:
  * it puts its filter in front of Tyrus's.
  */
@@ -38,9 +44,19 @@ final class HandshakeGate implements AddOn {
     private final Admission admission;
     private final RelayStats stats;
     private final Attribute<String> admitted = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.admitted");
+    private final Attribute<FrameGuard> guards = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.frames");
+    private final Attribute<ScheduledFuture<?>> deadlines =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.deadline");
+    private final long maxMessageBytes;
+    private final long handshakeTimeoutMillis;
+    private final ScheduledExecutorService timer;
 
     /** @param contextPath {@code /} or {@code /scope} */
-    HandshakeGate(String contextPath, Admission admission, RelayStats stats) {
+    HandshakeGate(String contextPath, Admission admission, RelayStats stats, RelaySettings settings,
+            ScheduledExecutorService timer) {
+        this.maxMessageBytes = settings.maxMessageBytes();
+        this.handshakeTimeoutMillis = settings.handshakeTimeoutMillis();
+        this.timer = timer;
         this.prefix = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;
         this.admission = admission;
         this.stats = stats;
@@ -71,15 +87,21 @@ final class HandshakeGate implements AddOn {
             }
             Connection<?> connection = ctx.getConnection();
             if (admitted.isSet(connection)) {
-                return ctx.getInvokeAction();
+                return guard(ctx, content, request, connection);
             }
             String address = address(connection);
             String path = request.getRequestURI();
             String idPath = path.startsWith(prefix + "/") ? path.substring(prefix.length()) : "";
-            Admission.Refusal refusal = admission.check(idPath, request.getQueryString(), request.getHeader("Origin"),
-                    request.getHeader("Sec-WebSocket-Protocol"), address, true);
+            Admission.Refusal refusal = hasValidKey(request) ? admission.check(idPath, request.getQueryString(),
+                    request.getHeader("Origin"), request.getHeader("Sec-WebSocket-Protocol"), address, true)
+                    : BAD_KEY;
             if (refusal == null) {
+                ScheduledFuture<?> deadline = deadlines.remove(connection);
+                if (deadline != null) {
+                    deadline.cancel(false);
+                }
                 admitted.set(connection, address);
+                guards.set(connection, new FrameGuard(maxMessageBytes));
                 return ctx.getInvokeAction();
             }
             stats.handshakeRefused(refusal.label());
@@ -97,14 +119,91 @@ final class HandshakeGate implements AddOn {
             return ctx.getStopAction();
         }
 
+        /** Checks the frames of an upgraded connection; a violation closes it with its close code. */
+        private NextAction guard(FilterChainContext ctx, HttpContent content, HttpRequestPacket request,
+                Connection<?> connection) {
+            FrameGuard guard = guards.get(connection);
+            if (guard == null || request.getResponse().getStatus() != 101) {
+                return ctx.getInvokeAction();
+            }
+            FrameGuard.Violation violation = guard.read(content.getContent());
+            if (violation == null) {
+                return ctx.getInvokeAction();
+            }
+            guards.remove(connection);
+            LOG.log(Level.FINE, "Closing a connection from {0} with {1}: {2}",
+                    new Object[] {admitted.get(connection), violation.code(), violation.reason()});
+            if (violation.code() == 1009) {
+                stats.refused(RelayStats.Refusal.TOO_BIG);
+            } else {
+                stats.closedBy("protocol");
+            }
+            connection.write(closeFrame(violation));
+            connection.closeSilently();
+            return ctx.getStopAction();
+        }
+
+        /** Gives a new connection the handshake timeout: it must have upgraded by then. */
+        @Override
+        public NextAction handleAccept(FilterChainContext ctx) throws IOException {
+            Connection<?> connection = ctx.getConnection();
+            if (handshakeTimeoutMillis > 0) {
+                deadlines.set(connection, timer.schedule(() -> {
+                    if (!admitted.isSet(connection) && connection.isOpen()) {
+                        stats.handshakeRefused("timeout");
+                        LOG.log(Level.FINE, "Closing a connection from {0}: no upgrade within {1} ms",
+                                new Object[] {address(connection), handshakeTimeoutMillis});
+                        connection.closeSilently();
+                    }
+                }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS));
+            }
+            return ctx.getInvokeAction();
+        }
+
         @Override
         public NextAction handleClose(FilterChainContext ctx) throws IOException {
+            ScheduledFuture<?> deadline = deadlines.remove(ctx.getConnection());
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             String address = admitted.remove(ctx.getConnection());
             if (address != null) {
                 admission.release(address);
             }
             return ctx.getInvokeAction();
         }
+    }
+
+    /**
+     * Tyrus answers an upgrade without a usable {@code Sec-WebSocket-Key} with a bare HTTP 500 (measured on 2.2.2);
+     * RFC 6455 4.2.1 makes it a bad request, so the gate refuses it with 400 first.
+     */
+    private static final Admission.Refusal BAD_KEY = new Admission.Refusal(400, "key",
+            "Sec-WebSocket-Key missing or not 16 bytes in base64");
+
+    /** @return whether the request has one {@code Sec-WebSocket-Key} that is 16 bytes in base64 (RFC 6455 4.1) */
+    static boolean hasValidKey(HttpRequestPacket request) {
+        String key = request.getHeader("Sec-WebSocket-Key");
+        if (key == null) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key.trim()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A server's close frame (unmasked) with the violation's code and reason. */
+    private static Buffer closeFrame(FrameGuard.Violation violation) {
+        byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[4 + reason.length];
+        frame[0] = (byte) 0x88;
+        frame[1] = (byte) (2 + reason.length);
+        frame[2] = (byte) (violation.code() >> 8);
+        frame[3] = (byte) violation.code();
+        System.arraycopy(reason, 0, frame, 4, reason.length);
+        return Buffers.wrap(null, frame);
     }
 
     private static String address(Connection<?> connection) {

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.SimpleFormatter;
 import java.util.logging.Logger;
 
 /**
@@ -18,6 +21,8 @@ import java.util.logging.Logger;
  */
 public final class Launcher {
 
+    private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
+
     /** Strong references: a logger's level is lost when nothing holds the logger. */
     private static final List<Logger> QUIET_LOGGERS = new ArrayList<>();
 
@@ -25,7 +30,6 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        configureLogging();
         int code = run(args, System::getenv, System.out, System.err);
         if (code >= 0) {
             System.exit(code);
@@ -44,6 +48,7 @@ public final class Launcher {
                 case HELP -> out.print(Options.help());
                 case VERSION -> out.println("websocket-relay " + version());
                 case RUN -> {
+                    configureLogging(command.jsonLogs());
                     serve(command.options(), out);
                     return -1; // stopped by a signal: the JVM is exiting already
                 }
@@ -63,10 +68,13 @@ public final class Launcher {
         RelayServer server = RelayServer.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.log(Level.INFO, "websocket-relay stopping: closing {0} sessions with 1001",
+                    server.pairings().connections());
             server.close();
             System.err.println("websocket-relay stopped");
             stopped.countDown();
         }, "relay-shutdown"));
+        LOG.log(Level.INFO, "websocket-relay {0} serving {1}", new Object[] {version(), server.url()});
         out.println("websocket-relay " + version() + " serving " + server.url());
         out.flush();
         // Grizzly's threads are daemons: the main thread keeps the JVM up until the hook has stopped the relay
@@ -82,11 +90,15 @@ public final class Launcher {
         return version == null ? "development" : version;
     }
 
-    /** One line per record; the libraries' start-up chatter only at WARNING. */
-    private static void configureLogging() {
+    /** One line per record, plain or JSON; the libraries' start-up chatter only at WARNING. */
+    private static void configureLogging(boolean json) {
         if (System.getProperty("java.util.logging.config.file") == null) {
             if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
                 System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            }
+            Formatter formatter = json ? new JsonLogFormatter() : new SimpleFormatter();
+            for (Handler handler : Logger.getLogger("").getHandlers()) {
+                handler.setFormatter(formatter);
             }
             for (String quiet : new String[] {"org.glassfish", "org.jboss.weld"}) {
                 Logger logger = Logger.getLogger(quiet);

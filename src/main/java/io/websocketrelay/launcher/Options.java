@@ -33,6 +33,8 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
     public static final Key PORT = new Key("relay.port", "8080", "port; 0 picks a free one");
     /** Path prefix in front of the id, e.g. {@code relay} for {@code ws://host:8080/relay/<id>}. Default none. */
     public static final Key SCOPE = new Key("relay.scope", "", "path prefix before the id");
+    /** Log records as plain lines ({@code plain}) or one JSON object per line ({@code json}). Default plain. */
+    public static final Key LOG_FORMAT = new Key("relay.log-format", "plain", "log lines as plain text or JSON");
     /** PEM certificate chain (leaf first), or a PKCS#12 file; set together with the key to serve wss://. */
     public static final Key TLS_CERT = new Key("relay.tls-cert", "", "PEM certificate chain or PKCS#12 file");
     /** PEM private key in PKCS#8 ({@code BEGIN PRIVATE KEY}); not needed with a PKCS#12 file. */
@@ -49,8 +51,8 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
     /** What {@code main} is asked to do. */
     enum Action { RUN, HELP, VERSION }
 
-    /** A parsed command line: the action and, to run, the options. */
-    record Command(Action action, Options options) {
+    /** A parsed command line: the action and, to run, the options and the log format. */
+    record Command(Action action, Options options, boolean jsonLogs) {
     }
 
     /**
@@ -64,6 +66,7 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
         String host = IP.read(environment, none);
         String port = PORT.read(environment, none);
         String scope = SCOPE.read(environment, none);
+        String logFormat = LOG_FORMAT.read(environment, none);
         String cert = TLS_CERT.read(environment, none);
         String keyFile = TLS_KEY.read(environment, none);
         Map<String, String> limits = new HashMap<>();
@@ -79,14 +82,15 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
             }
             switch (name) {
                 case "-h", "--help" -> {
-                    return new Command(Action.HELP, null);
+                    return new Command(Action.HELP, null, false);
                 }
                 case "-V", "--version" -> {
-                    return new Command(Action.VERSION, null);
+                    return new Command(Action.VERSION, null, false);
                 }
                 case "-i", "--ip" -> host = value != null ? value : next(args, ++i, name);
                 case "-p", "--port" -> port = value != null ? value : next(args, ++i, name);
                 case "-s", "--scope" -> scope = value != null ? value : next(args, ++i, name);
+                case "--log-format" -> logFormat = value != null ? value : next(args, ++i, name);
                 default -> {
                     Key key = SETTINGS_BY_OPTION.get(name);
                     if (key != null) {
@@ -123,7 +127,12 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
         } else if (!keyFile.isEmpty()) {
             throw usage(TLS_KEY.variable() + " is set without " + TLS_CERT.variable());
         }
-        return new Command(Action.RUN, new Options(host(host), port(port), scope(scope), tls, settings));
+        boolean json = switch (logFormat) {
+            case "json" -> true;
+            case "plain" -> false;
+            default -> throw usage("'" + logFormat + "' is not a log format (plain or json)");
+        };
+        return new Command(Action.RUN, new Options(host(host), port(port), scope(scope), tls, settings), json);
     }
 
     /** @return the text of {@code --help} */
@@ -138,6 +147,7 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
                   -i, --ip <IP>          address to listen on                              [RELAY_IP, default 0.0.0.0]
                   -p, --port <PORT>      port; 0 picks a free one                          [RELAY_PORT, default 8080]
                   -s, --scope <PREFIX>   path prefix before the id                         [RELAY_SCOPE, default none]
+                      --log-format <F>   log lines as plain text or json                   [RELAY_LOG_FORMAT, default plain]
                   -h, --help             print this help
                   -V, --version          print the version
 

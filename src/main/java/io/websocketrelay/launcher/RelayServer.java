@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,8 +44,6 @@ public final class RelayServer implements AutoCloseable {
     static int incomingBufferBytes(int maxMessageBytes) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(4L * 1024 * 1024 + 11, 2L * maxMessageBytes + 14));
     }
-    /** How long {@link #close()} waits for clients to take their close frames. */
-    private static final long CLOSE_GRACE_MILLIS = 2_000;
 
     private final Options options;
     private final WeldContainer weld;
@@ -51,10 +51,12 @@ public final class RelayServer implements AutoCloseable {
     private final HttpServer http;
     private final NetworkListener listener;
     private final Pairings pairings;
+    private final ScheduledExecutorService timer;
     private boolean closed;
 
     private RelayServer(Options options, WeldContainer weld, Container container, HttpServer http,
-            NetworkListener listener) {
+            NetworkListener listener, ScheduledExecutorService timer) {
+        this.timer = timer;
         this.options = options;
         this.weld = weld;
         this.container = container;
@@ -80,6 +82,12 @@ public final class RelayServer implements AutoCloseable {
                 .initialize();
         Container container = null;
         HttpServer http = new HttpServer();
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "relay-handshake-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
         try {
             container = new Container(options.contextPath(), incomingBufferBytes(options.settings().maxMessageBytes()));
             container.addEndpoint(RelayEndpoint.class);
@@ -96,19 +104,21 @@ public final class RelayServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
             Pairings pairings = weld.select(Pairings.class).get();
             listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
-                    pairings.stats()));
+                    pairings.stats(), options.settings(), timer));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
             http.start();
             container.start(options.contextPath(), listener.getPort());
-            RelayServer server = new RelayServer(options, weld, container, http, listener);
+            RelayServer server = new RelayServer(options, weld, container, http, listener, timer);
             LOG.log(Level.FINE, "websocket-relay serving {0}", server.url());
             return server;
         } catch (BindException e) {
+            timer.shutdownNow();
             stopQuietly(http, container, weld);
             throw new StartupException("cannot listen on " + options.host() + " port " + options.port() + ": "
                     + e.getMessage(), StartupException.FAILURE, e);
         } catch (IOException | DeploymentException | RuntimeException e) {
+            timer.shutdownNow();
             stopQuietly(http, container, weld);
             throw new StartupException("cannot start the relay on " + options.host() + " port " + options.port()
                     + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()),
@@ -132,8 +142,8 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /**
-     * Stops the relay: closes every session with 1001 (going away), waits briefly for them to go, then stops the
-     * server and Weld. Idempotent.
+     * Stops the relay: closes every session with 1001 (going away) after what was queued for it, waits up to the
+     * shutdown grace for them to go, then stops the server (dropping what is left) and Weld. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -142,7 +152,7 @@ public final class RelayServer implements AutoCloseable {
         }
         closed = true;
         pairings.shutdown();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.settings().shutdownGraceMillis());
         while (pairings.connections() > 0 && System.nanoTime() < deadline) {
             try {
                 wait(10);
@@ -151,6 +161,7 @@ public final class RelayServer implements AutoCloseable {
                 break;
             }
         }
+        timer.shutdownNow();
         stopQuietly(http, container, weld);
     }
 

@@ -119,15 +119,14 @@ public class Pairings {
         open.decrementAndGet();
         List<Peer> touched = new ArrayList<>(2);
         withSlot(peer.id(), slot -> {
-            boolean wasWaiting = peer.isWaiting();
             Link link = peer.retire();
-            if (wasWaiting && slot.waiting == peer) {
+            if (slot.waiting == peer) {
                 slot.waiting = null;
             }
             if (link != null) {
                 activePairs.decrementAndGet();
                 Peer survivor = link.other(peer);
-                if (survivor.unpair(link)) {
+                if (survivor.unpair(link) && !closing) {
                     match(slot, survivor, touched);
                 } else {
                     touched.add(survivor);
@@ -139,7 +138,7 @@ public class Pairings {
 
     /**
      * Stops the relay: from now on a client that connects is closed with 1001 at once, and every connected client
-     * is closed with 1001 (going away).
+     * is closed with 1001 (going away) once what was queued for it has been sent. Nobody is matched again.
      */
     @PreDestroy
     public void shutdown() {
@@ -150,7 +149,7 @@ public class Pairings {
             }
         }
         for (Peer peer : List.copyOf(peers)) {
-            peer.close(Protocol.CLOSE_GOING_AWAY, SHUTTING_DOWN);
+            peer.closeWhenFlushed(Protocol.CLOSE_GOING_AWAY, SHUTTING_DOWN);
         }
     }
 

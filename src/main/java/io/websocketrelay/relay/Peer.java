@@ -48,6 +48,8 @@ public final class Peer implements Transport.SendCallback {
     private long inFlightBytes = -1;
     private boolean draining;
     private boolean waiting;
+    private int closeCode;          // non-zero: close with it once everything queued is sent
+    private String closeReason;
 
     // liveness: written by the connection's threads, read and reset by the heartbeat
     private volatile boolean heard = true;
@@ -205,10 +207,15 @@ public final class Peer implements Transport.SendCallback {
     public void flush() {
         while (true) {
             Object next;
+            boolean closeNow = false;
             synchronized (this) {
                 if (state == State.OVERFLOWED) {
                     state = State.CLOSED;
                     next = null;
+                } else if (closeCode != 0 && state == State.OPEN && !draining && inFlightBytes < 0 && queue.isEmpty()) {
+                    state = State.CLOSED;
+                    next = null;
+                    closeNow = true;
                 } else if (draining || inFlightBytes >= 0 || state != State.OPEN || queue.isEmpty()) {
                     return;
                 } else {
@@ -216,6 +223,10 @@ public final class Peer implements Transport.SendCallback {
                     inFlightBytes = next instanceof String text ? text.length() : ((ByteBuffer) next).remaining();
                     draining = true;
                 }
+            }
+            if (closeNow) {
+                transport.close(closeCode, closeReason);
+                return;
             }
             if (next == null) {
                 stats.slowReceiverDropped();
@@ -303,6 +314,20 @@ public final class Peer implements Transport.SendCallback {
             transport.ping();
         }
         return Beat.FINE;
+    }
+
+    /**
+     * Closes this peer's connection once everything already queued for it has been sent: a stopping relay delivers
+     * what it accepted. A receiver that does not read keeps its connection until the caller gives up and drops it.
+     */
+    public void closeWhenFlushed(int code, String reason) {
+        synchronized (this) {
+            if (closeCode == 0) {
+                closeCode = code;
+                closeReason = reason;
+            }
+        }
+        flush();
     }
 
     /** Closes this peer's connection (for example when the server stops); the relay learns of it from the close. */

@@ -243,6 +243,19 @@ class LimitsIT {
         assertEquals("rate limit: more than 1000 bytes per second", reason.getReasonPhrase());
     }
 
+    @Test
+    void connectionThatDoesNotUpgradeInTimeIsClosed() throws Exception {
+        start(Map.of(RelaySettings.HANDSHAKE_TIMEOUT_MS, "300"));
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+            slow.setSoTimeout((int) RelayClient.TIMEOUT.toMillis());
+            slow.getOutputStream().write("GET /half".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(-1, slow.getInputStream().read(), "closed without an answer");
+        }
+        RawClient upgraded = raw("/" + newId(), Map.of());
+        assertEquals("/status:waiting", upgraded.readText());
+        assertTrue(metrics().contains("websocket_relay_handshakes_refused_total{reason=\"timeout\"} 1"));
+    }
+
     private String metrics() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var request = java.net.http.HttpRequest.newBuilder(

@@ -166,6 +166,23 @@ class PairingsTest {
     }
 
     @Test
+    void messageRelayedOnAnOldLinkIsRefusedByAReceiverPairedAgain() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Link old = pa.link();
+        // the race: a's thread read its link, then a left and b was matched with c before a's message was queued
+        pairings.leave(pa);
+        pairings.join("x", c);
+        b.take();
+        assertEquals(Peer.Offer.REFUSED, pb.relayed("late", old));
+        pb.flush();
+        assertEquals(List.of(), b.take());
+    }
+
+    @Test
     void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
         Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport();
@@ -261,6 +278,23 @@ class PairingsTest {
         FakeTransport late = new FakeTransport();
         assertEquals(null, pairings.join("x", late));
         assertEquals(Protocol.CLOSE_GOING_AWAY, late.closeCode());
+    }
+
+    @Test
+    void stoppingRelayDeliversWhatItQueuedBeforeClosing() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        pairings.relay(pa, "one");
+        pairings.relay(pa, "two");
+        pairings.shutdown();
+        assertEquals(-1, b.closeCode(), "closed before its queue was sent");
+        b.complete();
+        assertEquals(List.of("one", "two"), b.take());
+        assertEquals(Protocol.CLOSE_GOING_AWAY, b.closeCode());
     }
 
     @Test

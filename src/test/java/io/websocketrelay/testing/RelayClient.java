@@ -61,8 +61,6 @@ public final class RelayClient implements AutoCloseable {
         } catch (DeploymentException e) {
             throw new IOException("cannot connect to " + uri + ": " + e.getMessage(), e);
         }
-        session.setMaxTextMessageBufferSize(16 * 1024 * 1024);
-        session.setMaxBinaryMessageBufferSize(16 * 1024 * 1024);
     }
 
     /**
@@ -179,6 +177,9 @@ public final class RelayClient implements AutoCloseable {
 
         @Override
         public void onOpen(Session opened, EndpointConfig config) {
+            // here, not after connecting: the relay may close the session at once
+            opened.setMaxTextMessageBufferSize(16 * 1024 * 1024);
+            opened.setMaxBinaryMessageBufferSize(16 * 1024 * 1024);
             opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> events.add(new Text(text)));
             opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> {
                 byte[] copy = new byte[data.remaining()];

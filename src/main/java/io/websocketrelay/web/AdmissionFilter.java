@@ -1,0 +1,58 @@
+package io.websocketrelay.web;
+
+import io.websocketrelay.relay.Admission;
+import io.websocketrelay.relay.Pairings;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Asks {@link Admission} about every WebSocket upgrade to the WAR before the container performs it, and answers a
+ * refusal with its HTTP status: a path that is not one id (404; some containers would upgrade {@code /} or
+ * {@code /a/}), an origin outside the allow-list (403), a missing or wrong token (401/403), too many new connections
+ * from one address (429). The per-address connection count is not applied here: a filter does not learn when the
+ * WebSocket ends.
+ */
+@WebFilter(urlPatterns = "/*", asyncSupported = true)
+public class AdmissionFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(AdmissionFilter.class.getName());
+
+    @Inject
+    transient Pairings pairings;
+
+    private transient Admission admission;
+
+    @Override
+    public void init() {
+        admission = new Admission(pairings.settings());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        Admission.Refusal refusal = admission.check(path, request.getQueryString(), request.getHeader("Origin"),
+                request.getHeader("Sec-WebSocket-Protocol"), request.getRemoteAddr(), false);
+        if (refusal == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        pairings.stats().handshakeRefused(refusal.label());
+        LOG.log(refusal.status() == 404 ? Level.FINE : Level.INFO, "Refused a handshake from {0} with {1}: {2}",
+                new Object[] {request.getRemoteAddr(), refusal.status(), refusal.reason()});
+        response.sendError(refusal.status(), refusal.reason());
+    }
+}
