@@ -90,6 +90,10 @@ public class RelayEndpoint {
         }
     }
 
+    /**
+     * The container may reuse {@code data} once this returns (Undertow on WildFly does), so the relay queues a
+     * copy.
+     */
     @OnMessage
     public void binary(ByteBuffer data) {
         if (peer == null) {
@@ -99,7 +103,7 @@ public class RelayEndpoint {
         if (data.remaining() > maxMessageBytes) {
             tooBig(session);
         } else if (withinRate(data.remaining())) {
-            pairings.relay(peer, data);
+            pairings.relay(peer, ByteBuffer.allocate(data.remaining()).put(data).flip());
         }
     }
 
