@@ -1,7 +1,6 @@
 package io.websocketrelay.load;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,24 +24,14 @@ final class Churn extends Scenario {
     }
 
     /** One side of a session: what it must receive from the other side. */
-    private final class Side implements Conn.Sink {
-        final Conn conn = new Conn(errors).sink(this);
+    private final class Side {
+        final Conn conn = new Conn(errors).sink(Conn.Sink.stamps(options.size(), this::take));
         final int expectedTag;
         final SequenceCheck order = new SequenceCheck(0);
         final LongAdder got = new LongAdder();
 
         Side(int expectedTag) {
             this.expectedTag = expectedTag;
-        }
-
-        @Override
-        public void text(String text) {
-            take(Payload.decode(text, options.size()));
-        }
-
-        @Override
-        public void binary(ByteBuffer data) {
-            take(Payload.decode(data, options.size()));
         }
 
         private synchronized void take(Payload.Stamp stamp) {

@@ -9,6 +9,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One client connection of the load tool: tells the relay's control messages apart from data, completes a future
@@ -21,6 +22,21 @@ final class Conn extends Endpoint {
         void text(String text);
 
         void binary(ByteBuffer data);
+
+        /** @return a sink that decodes every payload of {@code size} bytes and hands its stamp to {@code take} */
+        static Sink stamps(int size, Consumer<Payload.Stamp> take) {
+            return new Sink() {
+                @Override
+                public void text(String text) {
+                    take.accept(Payload.decode(text, size));
+                }
+
+                @Override
+                public void binary(ByteBuffer data) {
+                    take.accept(Payload.decode(data, size));
+                }
+            };
+        }
     }
 
     /** Control messages start with this; payloads never do. */

@@ -2,7 +2,6 @@ package io.websocketrelay.load;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -93,26 +92,14 @@ final class Connect extends Scenario {
     private Conn.Sink sink(int expectedTag) {
         int pair = expectedTag / 2;
         boolean waiter = expectedTag % 2 == 1;
-        return new Conn.Sink() {
-            @Override
-            public void text(String text) {
-                take(Payload.decode(text, options.size()));
+        return Conn.Sink.stamps(options.size(), stamp -> {
+            if (!waiter) {
+                errors.unexpected.increment();
+            } else {
+                errors.check(stamp, expectedTag, new SequenceCheck(pair));
+                received.increment();
             }
-
-            @Override
-            public void binary(ByteBuffer data) {
-                take(Payload.decode(data, options.size()));
-            }
-
-            private void take(Payload.Stamp stamp) {
-                if (!waiter) {
-                    errors.unexpected.increment();
-                } else {
-                    errors.check(stamp, expectedTag, new SequenceCheck(pair));
-                    received.increment();
-                }
-            }
-        };
+        });
     }
 
     @FunctionalInterface

@@ -1,7 +1,6 @@
 package io.websocketrelay.load;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,28 +32,8 @@ final class PingPong extends Scenario {
 
         Rally(int index) {
             this.index = index;
-            a.sink(new Conn.Sink() {
-                @Override
-                public void text(String text) {
-                    answer(Payload.decode(text, options.size()));
-                }
-
-                @Override
-                public void binary(ByteBuffer data) {
-                    answer(Payload.decode(data, options.size()));
-                }
-            });
-            b.sink(new Conn.Sink() {
-                @Override
-                public void text(String text) {
-                    echo(Payload.decode(text, options.size()));
-                }
-
-                @Override
-                public void binary(ByteBuffer data) {
-                    echo(Payload.decode(data, options.size()));
-                }
-            });
+            a.sink(Conn.Sink.stamps(options.size(), this::answer));
+            b.sink(Conn.Sink.stamps(options.size(), this::echo));
         }
 
         void serve() {

@@ -1,7 +1,6 @@
 package io.websocketrelay.load;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -34,17 +33,7 @@ final class Stream extends Scenario {
 
         Flow(int index) {
             this.index = index;
-            b.sink(new Conn.Sink() {
-                @Override
-                public void text(String text) {
-                    take(Payload.decode(text, options.size()));
-                }
-
-                @Override
-                public void binary(ByteBuffer data) {
-                    take(Payload.decode(data, options.size()));
-                }
-            });
+            b.sink(Conn.Sink.stamps(options.size(), this::take));
         }
 
         private void take(Payload.Stamp stamp) {
