@@ -170,7 +170,12 @@ class BadInputIT {
     /** Sends a request head as it is and reads the answer; also reports whether the server then ended TCP. */
     private Response handshake(String head) throws IOException {
         WireClient client = track(WireClient.connect(HOST, server.port(), 0));
-        client.write(head);
+        try {
+            client.write(head);
+        } catch (IOException e) {
+            // a long head: the server may answer and close before all of it is written; its answer is still read
+            System.out.printf("[bad-input] %s: writing the head failed: %s%n", caseName, e);
+        }
         Response response = client.readResponse(ANSWER);
         System.out.printf("[bad-input] %s: %s %s%n", caseName, response, response.headers());
         return response;
