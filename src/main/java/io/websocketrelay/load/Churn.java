@@ -16,7 +16,6 @@ final class Churn extends Scenario {
     private final LongAdder sessions = new LongAdder();
     private final LongAdder failedSessions = new LongAdder();
     private final Latencies sessionTimes = new Latencies();
-    private volatile boolean measuring;
     private volatile boolean stopping;
 
     Churn(LoadOptions options) {
@@ -73,10 +72,6 @@ final class Churn extends Scenario {
         until(() -> a.conn.closed.isDone() && b.conn.closed.isDone(), options.timeoutMillis());
     }
 
-    private Object message(long seq, int tag) {
-        return options.binary() ? Payload.binary(seq, tag, options.size()) : Payload.text(seq, tag, options.size());
-    }
-
     @Override
     Report run() throws IOException, InterruptedException {
         List<Thread> slots = new ArrayList<>();
@@ -94,16 +89,11 @@ final class Churn extends Scenario {
             slots.add(slot);
             slot.start();
         }
-        pause(options.warmup());
-        CpuWindow cpu = new CpuWindow();
-        long start = System.nanoTime();
-        measuring = true;
-        pause(options.duration());
-        measuring = false;
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Window window = measure();
+        double seconds = window.seconds();
         Report report = report("churn " + options.pairs() + " slots, " + options.messages() + " messages each way, "
                 + options.messageKind());
-        cpu.addTo(report);
+        window.cpu().addTo(report);
         stopping = true;
         for (Thread slot : slots) {
             slot.join(3 * options.timeoutMillis());

@@ -84,10 +84,6 @@ final class Connect extends Scenario {
         return options.idPrefix() + "-c-" + i;
     }
 
-    private Object message(int i, int tag) {
-        return options.binary() ? Payload.binary(i, tag, options.size()) : Payload.text(i, tag, options.size());
-    }
-
     /** The waiting side of pair i takes one message of tag {@code 2i + 1} with sequence i. */
     private Conn.Sink sink(int expectedTag) {
         int pair = expectedTag / 2;

@@ -13,7 +13,6 @@ final class PingPong extends Scenario {
 
     private final Latencies latencies = new Latencies();
     private final LongAdder roundTrips = new LongAdder();
-    private volatile boolean measuring;
     private volatile boolean stopping;
 
     PingPong(LoadOptions options) {
@@ -72,10 +71,6 @@ final class PingPong extends Scenario {
         }
     }
 
-    private Object message(long seq, int tag) {
-        return options.binary() ? Payload.binary(seq, tag, options.size()) : Payload.text(seq, tag, options.size());
-    }
-
     @Override
     Report run() throws IOException, InterruptedException {
         List<Rally> rallies = new ArrayList<>();
@@ -85,15 +80,10 @@ final class PingPong extends Scenario {
         List<Pair> pairs = pairs(options.pairs(), "pp", (i, id) -> pair(id, rallies.get(i).a, rallies.get(i).b));
         try {
             rallies.forEach(Rally::serve);
-            pause(options.warmup());
-            CpuWindow cpu = new CpuWindow();
-            long start = System.nanoTime();
-            measuring = true;
-            pause(options.duration());
-            measuring = false;
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Window window = measure();
+            double seconds = window.seconds();
             Report report = report("pingpong " + options.pairs() + " pairs, " + options.messageKind());
-            cpu.addTo(report);
+            window.cpu().addTo(report);
             stopping = true;
             until(() -> rallies.stream().allMatch(r -> r.answered), options.timeoutMillis());
             rallies.stream().filter(r -> !r.answered).forEach(r -> errors.lost.increment());

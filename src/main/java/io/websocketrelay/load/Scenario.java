@@ -18,6 +18,8 @@ abstract class Scenario {
     final LoadOptions options;
     final Clients clients;
     final Errors errors = new Errors();
+    /** Set during the measured window only: what happens outside it is checked but not counted. */
+    volatile boolean measuring;
 
     Scenario(LoadOptions options) {
         this.options = options;
@@ -110,6 +112,26 @@ abstract class Scenario {
             TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
         }
         return true;
+    }
+
+    /** The measured window: its length and the CPU used over it. */
+    record Window(double seconds, CpuWindow cpu) {
+    }
+
+    /** Lets the warm-up pass, then the measured window with {@link #measuring} set. */
+    Window measure() throws InterruptedException {
+        pause(options.warmup());
+        CpuWindow cpu = new CpuWindow();
+        long start = System.nanoTime();
+        measuring = true;
+        pause(options.duration());
+        measuring = false;
+        return new Window((System.nanoTime() - start) / 1e9, cpu);
+    }
+
+    /** A payload of the configured kind and size. */
+    Object message(long seq, int tag) {
+        return options.binary() ? Payload.binary(seq, tag, options.size()) : Payload.text(seq, tag, options.size());
     }
 
     /** Lets {@code seconds} pass. */

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class Stream extends Scenario {
 
     private final LongAdder delivered = new LongAdder();
-    private volatile boolean measuring;
     private volatile boolean stopping;
 
     Stream(LoadOptions options) {
@@ -83,15 +82,10 @@ final class Stream extends Scenario {
                 sender.start();
                 senders.add(sender);
             }
-            pause(options.warmup());
-            CpuWindow cpu = new CpuWindow();
-            long start = System.nanoTime();
-            measuring = true;
-            pause(options.duration());
-            measuring = false;
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Window window = measure();
+            double seconds = window.seconds();
             Report report = report("stream " + options.pairs() + " pairs, " + options.messageKind());
-            cpu.addTo(report);
+            window.cpu().addTo(report);
             stopping = true;
             for (Thread sender : senders) {
                 sender.join(options.timeoutMillis());
