@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
@@ -59,6 +58,11 @@ public class RelayEndpoint {
             return;
         }
         rate = RateLimit.of(settings.messagesPerSecond(), settings.bytesPerSecond(), System.nanoTime());
+        // handlers added here rather than @OnMessage methods: the container calls them directly, where an
+        // annotated method costs a reflective call and a lookup of the endpoint instance per message (Tyrus)
+        session.addMessageHandler(String.class, this::text);
+        session.addMessageHandler(ByteBuffer.class, this::binary);
+        session.addMessageHandler(PongMessage.class, this::pong);
         peer = pairings.join(id, new SessionTransport(session));
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
@@ -77,11 +81,7 @@ public class RelayEndpoint {
         return null;
     }
 
-    @OnMessage
-    public void text(String text) {
-        if (peer == null) {
-            return;
-        }
+    void text(String text) {
         peer.received();
         if (Protocol.longerThan(text, maxMessageBytes)) {
             tooBig(session);
@@ -94,11 +94,7 @@ public class RelayEndpoint {
      * The container may reuse {@code data} once this returns (Undertow on WildFly does), so the relay queues a
      * copy.
      */
-    @OnMessage
-    public void binary(ByteBuffer data) {
-        if (peer == null) {
-            return;
-        }
+    void binary(ByteBuffer data) {
         peer.received();
         if (data.remaining() > maxMessageBytes) {
             tooBig(session);
@@ -107,11 +103,8 @@ public class RelayEndpoint {
         }
     }
 
-    @OnMessage
-    public void pong(PongMessage pong) {
-        if (peer != null) {
-            peer.heard();
-        }
+    void pong(PongMessage pong) {
+        peer.heard();
     }
 
     @OnClose
