@@ -27,34 +27,33 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * Asks {@link Admission} about every WebSocket upgrade before Tyrus sees it, and answers a refusal with its HTTP
  * status (400 no valid key, 404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
- * releases the per-address count when an admitted connection closes. Register it after the {@link WebSocketAddOn}:
- * it puts its filter in front of Tyrus's.
+ * releases the per-address count when an admitted connection closes. An admitted upgrade goes on to Tyrus through
+ * {@link TyrusBridge}.
  */
 final class HandshakeGate implements AddOn {
 
     private static final Logger LOG = Logger.getLogger(HandshakeGate.class.getName());
-    private static final String TYRUS_FILTER = "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter";
 
     private final String prefix;
     private final Admission admission;
     private final RelayStats stats;
     private final Attribute<String> admitted = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.admitted");
-    private final Attribute<FrameGuard> guards = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.frames");
     private final Attribute<ScheduledFuture<?>> deadlines =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.deadline");
-    private final long maxMessageBytes;
+    private final TyrusBridge bridge;
     private final long handshakeTimeoutMillis;
     private final ScheduledExecutorService timer;
 
     /** @param contextPath {@code /} or {@code /scope} */
     HandshakeGate(String contextPath, Admission admission, RelayStats stats, RelaySettings settings,
-            ScheduledExecutorService timer) {
-        this.maxMessageBytes = settings.maxMessageBytes();
+            ScheduledExecutorService timer, WebSocketEngine engine) {
+        this.bridge = new TyrusBridge(engine, stats, settings.maxMessageBytes());
         this.handshakeTimeoutMillis = settings.handshakeTimeoutMillis();
         this.timer = timer;
         this.prefix = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;
@@ -64,16 +63,13 @@ final class HandshakeGate implements AddOn {
 
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        int webSocket;
-        try {
-            webSocket = builder.indexOfType(Class.forName(TYRUS_FILTER).asSubclass(BaseFilter.class));
-        } catch (ClassNotFoundException e) {
-            webSocket = -1;
+        int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
+        int server = builder.indexOfType(HttpServerFilter.class);
+        if (codec < 0 || server < codec) {
+            throw new IllegalStateException("the handshake gate needs Grizzly's HTTP codec and server filters");
         }
-        if (webSocket < 0) {
-            throw new IllegalStateException("register the handshake gate after Tyrus's WebSocketAddOn");
-        }
-        builder.add(webSocket, new Filter());
+        builder.add(server, new Filter());
+        builder.add(codec, bridge.frames());
     }
 
     private final class Filter extends BaseFilter {
@@ -86,9 +82,6 @@ final class HandshakeGate implements AddOn {
                 return ctx.getInvokeAction();
             }
             Connection<?> connection = ctx.getConnection();
-            if (admitted.isSet(connection)) {
-                return guard(ctx, content, request, connection);
-            }
             String address = address(connection);
             String path = request.getRequestURI();
             String idPath = path.startsWith(prefix + "/") ? path.substring(prefix.length()) : "";
@@ -101,8 +94,7 @@ final class HandshakeGate implements AddOn {
                     deadline.cancel(false);
                 }
                 admitted.set(connection, address);
-                guards.set(connection, new FrameGuard(maxMessageBytes));
-                return ctx.getInvokeAction();
+                return bridge.upgrade(ctx, content, request, address);
             }
             stats.handshakeRefused(refusal.label());
             LOG.log(refusal.status() == 404 ? Level.FINE : Level.INFO, "Refused a handshake from {0} with {1}: {2}",
@@ -115,30 +107,6 @@ final class HandshakeGate implements AddOn {
             response.setContentLength(body.length);
             ctx.write(HttpContent.builder(response)
                     .content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build());
-            connection.closeSilently();
-            return ctx.getStopAction();
-        }
-
-        /** Checks the frames of an upgraded connection; a violation closes it with its close code. */
-        private NextAction guard(FilterChainContext ctx, HttpContent content, HttpRequestPacket request,
-                Connection<?> connection) {
-            FrameGuard guard = guards.get(connection);
-            if (guard == null || request.getResponse().getStatus() != 101) {
-                return ctx.getInvokeAction();
-            }
-            FrameGuard.Violation violation = guard.read(content.getContent());
-            if (violation == null) {
-                return ctx.getInvokeAction();
-            }
-            guards.remove(connection);
-            LOG.log(Level.FINE, "Closing a connection from {0} with {1}: {2}",
-                    new Object[] {admitted.get(connection), violation.code(), violation.reason()});
-            if (violation.code() == 1009) {
-                stats.refused(RelayStats.Refusal.TOO_BIG);
-            } else {
-                stats.closedBy("protocol");
-            }
-            connection.write(closeFrame(violation));
             connection.closeSilently();
             return ctx.getStopAction();
         }
@@ -192,18 +160,6 @@ final class HandshakeGate implements AddOn {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /** A server's close frame (unmasked) with the violation's code and reason. */
-    private static Buffer closeFrame(FrameGuard.Violation violation) {
-        byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[4 + reason.length];
-        frame[0] = (byte) 0x88;
-        frame[1] = (byte) (2 + reason.length);
-        frame[2] = (byte) (violation.code() >> 8);
-        frame[3] = (byte) violation.code();
-        System.arraycopy(reason, 0, frame, 4, reason.length);
-        return Buffers.wrap(null, frame);
     }
 
     private static String address(Connection<?> connection) {

@@ -18,7 +18,6 @@ import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
-import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
@@ -100,10 +99,9 @@ public final class RelayServer implements AutoCloseable {
                 listener.setSecure(true);
                 listener.setSSLEngineConfig(engine);
             }
-            listener.registerAddOn(new WebSocketAddOn(container, options.contextPath()));
             Pairings pairings = weld.select(Pairings.class).get();
             listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
-                    pairings.stats(), options.settings(), timer));
+                    pairings.stats(), options.settings(), timer, container.getWebSocketEngine()));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
             http.start();
