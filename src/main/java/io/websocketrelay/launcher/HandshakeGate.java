@@ -28,6 +28,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
@@ -69,7 +70,10 @@ final class HandshakeGate implements AddOn {
             throw new IllegalStateException("the handshake gate needs Grizzly's HTTP codec and server filters");
         }
         builder.add(server, new Filter());
-        builder.add(codec, bridge.frames());
+        // upgraded connections need nothing between the transport (or TLS) and Tyrus: not even Grizzly's idle
+        // filter, which stamps every read and write of a connection it never times out (keep-alive is off)
+        int idle = builder.indexOfType(IdleTimeoutFilter.class);
+        builder.add(idle >= 0 && idle < codec ? idle : codec, bridge.frames(listener.isSecure()));
     }
 
     private final class Filter extends BaseFilter {

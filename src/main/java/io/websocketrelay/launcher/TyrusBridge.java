@@ -17,6 +17,9 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.asyncqueue.WritableMessage;
+import org.glassfish.grizzly.nio.NIOTransport;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.attributes.AttributeHolder;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -63,6 +66,8 @@ final class TyrusBridge {
     private final long maxMessageBytes;
     private final Attribute<Upgraded> upgraded = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.upgraded");
     private final BaseFilter frames = new Frames();
+    /** Whether writes must go through the filter chain (TLS); plain ones go straight into the write queue. */
+    private boolean chainWrites = true;
 
     TyrusBridge(WebSocketEngine engine, RelayStats stats, long maxMessageBytes) {
         this.engine = engine;
@@ -70,8 +75,12 @@ final class TyrusBridge {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** @return the filter to put in front of Grizzly's HTTP codec (after TLS, when there is TLS) */
-    BaseFilter frames() {
+    /**
+     * @param secure whether the listener has TLS, whose filter must see every write
+     * @return the filter to put right after the transport filter, or after the TLS filter when there is one
+     */
+    BaseFilter frames(boolean secure) {
+        chainWrites = secure;
         return frames;
     }
 
@@ -111,7 +120,7 @@ final class TyrusBridge {
         respond(ctx, request, 101, answer.getHeaders());
         Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes));
         upgraded.set(connection, state);
-        state.socket = info.createConnection(new Out(connection), reason -> connection.closeSilently());
+        state.socket = info.createConnection(new Out(connection, chainWrites), reason -> connection.closeSilently());
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
         for (String name : HTTP_STATE) {
@@ -259,31 +268,31 @@ final class TyrusBridge {
         }
     }
 
-    /** Tyrus's writes, straight into Grizzly's write queue for the connection (order kept, flushed in order). */
+    /**
+     * Tyrus's writes, into Grizzly's write queue for the connection (order kept, written in order): through the
+     * filter chain when TLS must encrypt them, otherwise straight into the queue.
+     */
     private static final class Out extends Writer {
 
         private final Connection<SocketAddress> connection;
         private final MemoryManager<?> memory;
+        private final AsyncQueueWriter<SocketAddress> queue;
 
         @SuppressWarnings("unchecked") // Grizzly's TCP connections are addressed by SocketAddress
-        Out(Connection<?> connection) {
+        Out(Connection<?> connection, boolean chain) {
             this.connection = (Connection<SocketAddress>) connection;
             this.memory = connection.getMemoryManager();
+            this.queue = chain ? null : ((NIOTransport) connection.getTransport()).getAsyncQueueIO().getWriter();
         }
 
         @Override
         public void write(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
-            connection.write(Buffers.wrap(memory, bytes), done == null ? null : new EmptyCompletionHandler<>() {
-                @Override
-                public void completed(WriteResult<Buffer, SocketAddress> result) {
-                    done.completed(bytes);
-                }
-
-                @Override
-                public void failed(Throwable failure) {
-                    done.failed(failure);
-                }
-            });
+            Buffer buffer = Buffers.wrap(memory, bytes);
+            if (queue != null) {
+                queue.write(connection, buffer, done == null ? null : new Completion<>(bytes, done));
+            } else {
+                connection.write(buffer, done == null ? null : new Completion<>(bytes, done));
+            }
         }
 
         @Override
@@ -292,4 +301,25 @@ final class TyrusBridge {
         }
     }
 
+    /** Tells Tyrus that a write completed or failed. */
+    private static final class Completion<M> extends EmptyCompletionHandler<WriteResult<M, SocketAddress>> {
+
+        private final ByteBuffer bytes;
+        private final CompletionHandler<ByteBuffer> done;
+
+        Completion(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
+            this.bytes = bytes;
+            this.done = done;
+        }
+
+        @Override
+        public void completed(WriteResult<M, SocketAddress> result) {
+            done.completed(bytes);
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            done.failed(failure);
+        }
+    }
 }

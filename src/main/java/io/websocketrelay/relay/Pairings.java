@@ -56,6 +56,20 @@ public class Pairings {
         this.settings = settings;
     }
 
+    /**
+     * @return this bean itself, not the client proxy a caller was injected with: a call through Weld's proxy sets
+     *         and clears a thread-local each time, several per cent of a relayed message in a profile; the bean is
+     *         application scoped, so the instance stays the same for the application's life. It comes in a holder
+     *         because Weld's proxy answers a method that returns {@code this} with the proxy.
+     */
+    public Direct direct() {
+        return new Direct(this);
+    }
+
+    /** Holds the bean itself; see {@link #direct()}. */
+    public record Direct(Pairings pairings) {
+    }
+
     /** @return the limits this relay applies */
     public RelaySettings settings() {
         return settings;

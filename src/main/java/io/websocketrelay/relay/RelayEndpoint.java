@@ -33,18 +33,25 @@ public class RelayEndpoint {
 
     @Inject
     Pairings pairings;
+    /** {@link #pairings} without its client proxy, for the calls made per message */
+    private Pairings relay;
 
     private Session session;
     private Peer peer;
     private int maxMessageBytes;
     private RateLimit rate;
+    /** The parts so far of a text message that came in fragments, and their size in UTF-8 */
+    private StringBuilder textParts;
+    private long partBytes;
+    /** The parts so far of a binary message that came in fragments */
+    private ByteBuffer binaryParts;
 
     @OnOpen
     public void open(Session session, @PathParam("id") String id) {
         this.session = session;
         RelaySettings settings = pairings.settings();
         this.maxMessageBytes = settings.maxMessageBytes();
-        // the container enforces these for fragmented messages; whole frames are checked below
+        // a container that assembles a message itself stops at these; the relay assembles fragments itself
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         // no idle timeout, as before, but said with -1: Tyrus schedules a timer task for every message sent or
@@ -59,11 +66,14 @@ public class RelayEndpoint {
         }
         rate = RateLimit.of(settings.messagesPerSecond(), settings.bytesPerSecond(), System.nanoTime());
         // handlers added here rather than @OnMessage methods: the container calls them directly, where an
-        // annotated method costs a reflective call and a lookup of the endpoint instance per message (Tyrus)
+        // annotated method costs a reflective call and a lookup of the endpoint instance per message (Tyrus);
+        // partial handlers, because Tyrus looks for decoders and sorts the handlers for every whole message, and
+        // nearly every message arrives in one frame, which a partial handler gets in one call
         session.addMessageHandler(String.class, this::text);
         session.addMessageHandler(ByteBuffer.class, this::binary);
         session.addMessageHandler(PongMessage.class, this::pong);
-        peer = pairings.join(id, new SessionTransport(session));
+        relay = pairings.direct().pairings();
+        peer = relay.join(id, new SessionTransport(session));
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
 
@@ -81,25 +91,75 @@ public class RelayEndpoint {
         return null;
     }
 
-    void text(String text) {
+    /** A part of a text message; most messages come whole, as one part with {@code last} set. */
+    void text(String part, boolean last) {
         peer.received();
-        if (Protocol.longerThan(text, maxMessageBytes)) {
+        if (textParts == null && last) {
+            if (Protocol.longerThan(part, maxMessageBytes)) {
+                tooBig(session);
+            } else if (withinRate(part.length() > maxMessageBytes / 3 ? utf8Length(part) : part.length())) {
+                relay.relay(peer, part);
+            }
+            return;
+        }
+        partBytes += utf8Length(part);
+        if (partBytes > maxMessageBytes) {
+            textParts = null;
             tooBig(session);
-        } else if (withinRate(text.length() > maxMessageBytes / 3 ? utf8Length(text) : text.length())) {
-            pairings.relay(peer, text);
+            return;
+        }
+        if (textParts == null) {
+            textParts = new StringBuilder(part);
+        } else {
+            textParts.append(part);
+        }
+        if (last) {
+            String text = textParts.toString();
+            textParts = null;
+            int bytes = (int) partBytes;
+            partBytes = 0;
+            if (withinRate(bytes)) {
+                relay.relay(peer, text);
+            }
         }
     }
 
     /**
-     * The container may reuse {@code data} once this returns (Undertow on WildFly does), so the relay queues a
-     * copy.
+     * A part of a binary message; most messages come whole, as one part with {@code last} set. The container may
+     * reuse {@code part} once this returns (Undertow on WildFly does), so the relay queues a copy.
      */
-    void binary(ByteBuffer data) {
+    void binary(ByteBuffer part, boolean last) {
         peer.received();
-        if (data.remaining() > maxMessageBytes) {
+        if (binaryParts == null && last) {
+            if (part.remaining() > maxMessageBytes) {
+                tooBig(session);
+            } else if (withinRate(part.remaining())) {
+                relay.relay(peer, ByteBuffer.allocate(part.remaining()).put(part).flip());
+            }
+            return;
+        }
+        long size = (binaryParts == null ? 0 : binaryParts.position()) + (long) part.remaining();
+        if (size > maxMessageBytes) {
+            binaryParts = null;
             tooBig(session);
-        } else if (withinRate(data.remaining())) {
-            pairings.relay(peer, ByteBuffer.allocate(data.remaining()).put(data).flip());
+            return;
+        }
+        if (binaryParts == null || binaryParts.remaining() < part.remaining()) {
+            long capacity = Math.min(maxMessageBytes, Math.max(size, 2L * (binaryParts == null ? 512
+                    : binaryParts.capacity())));
+            ByteBuffer grown = ByteBuffer.allocate((int) capacity);
+            if (binaryParts != null) {
+                grown.put(binaryParts.flip());
+            }
+            binaryParts = grown;
+        }
+        binaryParts.put(part);
+        if (last) {
+            ByteBuffer data = binaryParts.flip();
+            binaryParts = null;
+            if (withinRate(data.remaining())) {
+                relay.relay(peer, data);
+            }
         }
     }
 
