@@ -235,6 +235,39 @@ public abstract class RelayContract {
     }
 
     @Test
+    void manyFragmentsUpToTheLimitArriveWholeAndInOrder() throws IOException {
+        RelayClient[] pair = pair();
+        int max = maxMessageBytes();
+        int parts = 40;
+        byte[][] binary = new byte[parts][];
+        byte[] whole = new byte[max];
+        for (int i = 0, at = 0; i < parts; i++) {
+            int size = i < parts - 1 ? max / parts : max - at;
+            binary[i] = new byte[size];
+            for (int k = 0; k < size; k++) {
+                binary[i][k] = (byte) (at + k);
+            }
+            System.arraycopy(binary[i], 0, whole, at, size);
+            at += size;
+        }
+        pair[0].sendFragmented(binary);
+        assertArrayEquals(whole, pair[1].nextBinary());
+        String[] text = new String[parts];
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < parts; i++) {
+            text[i] = "é" + (char) ('a' + i % 26);
+            expected.append(text[i]);
+        }
+        pair[0].sendFragmented(text);
+        assertEquals(expected.toString(), pair[1].nextText());
+        // what follows a fragmented message starts afresh
+        pair[0].send("after");
+        assertEquals("after", pair[1].nextText());
+        pair[0].send(new byte[] {9});
+        assertArrayEquals(new byte[] {9}, pair[1].nextBinary());
+    }
+
+    @Test
     void messagesOfExactlyTheLimitPass() throws IOException {
         RelayClient[] pair = pair();
         int max = maxMessageBytes();
