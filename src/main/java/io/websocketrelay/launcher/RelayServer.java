@@ -203,6 +203,16 @@ public final class RelayServer implements AutoCloseable {
             return engine;
         }
 
+        /**
+         * No idle timeout, said as -1 from the start: with Tyrus's default a new session schedules an idle task on
+         * a shared timer (a task kept per open connection, measured with a class histogram), which the endpoint's
+         * own -1 then only cancels. The relay has its own idle timeout ({@code idle-timeout-ms}).
+         */
+        @Override
+        public long getDefaultMaxSessionIdleTimeout() {
+            return -1;
+        }
+
         @Override
         public Map<String, Object> getProperties() {
             return Map.of();
