@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -38,10 +39,8 @@ import org.glassfish.tyrus.core.CloseReasons;
 import org.glassfish.tyrus.core.RequestContext;
 import org.glassfish.tyrus.core.TyrusUpgradeResponse;
 import org.glassfish.tyrus.core.Utils;
-import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.WebSocketEngine;
-import org.glassfish.tyrus.spi.Writer;
 
 /**
  * Tyrus's WebSocket engine on Grizzly, without Tyrus's Grizzly container in between.
@@ -120,7 +119,8 @@ final class TyrusBridge {
         respond(ctx, request, 101, answer.getHeaders());
         Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes));
         upgraded.set(connection, state);
-        state.socket = info.createConnection(new Out(connection, chainWrites), reason -> connection.closeSilently());
+        state.writer = new ConnectionWriter(new GrizzlySink(connection, chainWrites));
+        state.socket = info.createConnection(state.writer, reason -> state.writer.close());
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
         for (String name : HTTP_STATE) {
@@ -179,11 +179,18 @@ final class TyrusBridge {
         ctx.write(HttpContent.builder(response).last(status != 101).build());
     }
 
-    /** Gives bytes of an upgraded connection to Tyrus, unless the frame guard finds a violation in them. */
+    /**
+     * Gives bytes of an upgraded connection to Tyrus, unless the frame guard finds a violation in them; what Tyrus
+     * writes meanwhile, to any connection, is gathered into one write per connection ({@link ConnectionWriter}).
+     */
     private void deliver(Connection<?> connection, Upgraded state, Buffer bytes) {
         if (state.refused) {
             return;
         }
+        ConnectionWriter.batched(() -> read(connection, state, bytes));
+    }
+
+    private void read(Connection<?> connection, Upgraded state, Buffer bytes) {
         FrameGuard.Violation violation = state.guard.read(bytes);
         if (violation != null) {
             refuse(connection, state, violation);
@@ -203,7 +210,7 @@ final class TyrusBridge {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Tyrus failed to read from a connection; closing it", e);
             state.refused = true;
-            connection.closeSilently();
+            state.writer.close();
         }
     }
 
@@ -216,12 +223,12 @@ final class TyrusBridge {
         } else {
             stats.closedBy("protocol");
         }
-        connection.write(closeFrame(violation));
-        connection.closeSilently();
+        state.writer.write(closeFrame(violation), null);
+        state.writer.close();
     }
 
     /** A server's close frame (unmasked) with the violation's code and reason. */
-    private static Buffer closeFrame(FrameGuard.Violation violation) {
+    private static ByteBuffer closeFrame(FrameGuard.Violation violation) {
         byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
         byte[] frame = new byte[4 + reason.length];
         frame[0] = (byte) 0x88;
@@ -229,7 +236,7 @@ final class TyrusBridge {
         frame[2] = (byte) (violation.code() >> 8);
         frame[3] = (byte) violation.code();
         System.arraycopy(reason, 0, frame, 4, reason.length);
-        return Buffers.wrap(null, frame);
+        return ByteBuffer.wrap(frame);
     }
 
     /** What an upgraded connection keeps: Tyrus's side of it and the frame guard. */
@@ -237,6 +244,7 @@ final class TyrusBridge {
         final FrameGuard guard;
         org.glassfish.tyrus.spi.Connection socket;
         ReadHandler reader;
+        ConnectionWriter writer;
         /** A violation or failure was answered; what else arrives is dropped. */
         boolean refused;
 
@@ -269,29 +277,29 @@ final class TyrusBridge {
     }
 
     /**
-     * Tyrus's writes, into Grizzly's write queue for the connection (order kept, written in order): through the
-     * filter chain when TLS must encrypt them, otherwise straight into the queue.
+     * The connection's side of a {@link ConnectionWriter}: Grizzly's write queue, through the filter chain when TLS
+     * must encrypt the bytes, otherwise straight into the queue.
      */
-    private static final class Out extends Writer {
+    private static final class GrizzlySink implements ConnectionWriter.Sink {
 
         private final Connection<SocketAddress> connection;
         private final MemoryManager<?> memory;
         private final AsyncQueueWriter<SocketAddress> queue;
 
         @SuppressWarnings("unchecked") // Grizzly's TCP connections are addressed by SocketAddress
-        Out(Connection<?> connection, boolean chain) {
+        GrizzlySink(Connection<?> connection, boolean chain) {
             this.connection = (Connection<SocketAddress>) connection;
             this.memory = connection.getMemoryManager();
             this.queue = chain ? null : ((NIOTransport) connection.getTransport()).getAsyncQueueIO().getWriter();
         }
 
         @Override
-        public void write(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
+        public void write(ByteBuffer bytes, Consumer<Throwable> done) {
             Buffer buffer = Buffers.wrap(memory, bytes);
             if (queue != null) {
-                queue.write(connection, buffer, done == null ? null : new Completion<>(bytes, done));
+                queue.write(connection, buffer, new Completion<>(done));
             } else {
-                connection.write(buffer, done == null ? null : new Completion<>(bytes, done));
+                connection.write(buffer, new Completion<>(done));
             }
         }
 
@@ -301,25 +309,23 @@ final class TyrusBridge {
         }
     }
 
-    /** Tells Tyrus that a write completed or failed. */
+    /** Reports a write's end to a {@link ConnectionWriter}. */
     private static final class Completion<M> extends EmptyCompletionHandler<WriteResult<M, SocketAddress>> {
 
-        private final ByteBuffer bytes;
-        private final CompletionHandler<ByteBuffer> done;
+        private final Consumer<Throwable> done;
 
-        Completion(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
-            this.bytes = bytes;
+        Completion(Consumer<Throwable> done) {
             this.done = done;
         }
 
         @Override
         public void completed(WriteResult<M, SocketAddress> result) {
-            done.completed(bytes);
+            done.accept(null);
         }
 
         @Override
         public void failed(Throwable failure) {
-            done.failed(failure);
+            done.accept(failure);
         }
     }
 }

@@ -1,0 +1,191 @@
+package io.websocketrelay.launcher;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Tyrus's writer for one upgraded connection, which gathers the frames written to it while a thread handles one
+ * read (of any connection) into one write.
+ *
+ * <p>Why: a client that streams sends many small frames per TCP segment; the relay reads them in one go and relays
+ * each to the peer, which used to cost one socket write per message. Now the frames a read produces for a
+ * connection are copied into one buffer and written when the read has been handled ({@link #batched}).
+ *
+ * <p>Bounds: a frame that joins a batch counts as written at once, so the relay's peer sends its next message
+ * without waiting (it keeps one send in flight). That is allowed only while everything handed to the connection
+ * before has been written to the socket ({@link #unwritten} is 0). So a batch holds at most what one read produced,
+ * and once the socket falls behind, writes complete only when written again and the relay's send buffer limits the
+ * queue as before.
+ *
+ * <p>Order: appending to the batch and handing bytes to the connection happen under this object's lock, and any
+ * write that does not join the batch hands the batch over first, from whichever thread. Completions that arrive
+ * while the lock is held (a write that finished at once) run after it is released.
+ */
+final class ConnectionWriter extends Writer {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionWriter.class.getName());
+
+    /** Where the bytes go: the connection's write queue. */
+    interface Sink {
+        /**
+         * Queues bytes for writing, in call order.
+         *
+         * @param done called once with {@code null} when they are written, or with the failure
+         */
+        void write(ByteBuffer bytes, Consumer<Throwable> done);
+
+        /** Closes the connection once everything queued is written. */
+        void close();
+    }
+
+    /** The writers a thread gathered frames for while it handles one read. */
+    private static final class Round {
+        boolean open;
+        final List<ConnectionWriter> touched = new ArrayList<>();
+    }
+
+    private static final ThreadLocal<Round> ROUND = ThreadLocal.withInitial(Round::new);
+
+    private final Sink sink;
+    /** Bytes handed to the sink and not yet written. */
+    private final AtomicLong unwritten = new AtomicLong();
+
+    // guarded by this
+    private final List<ByteBuffer> batch = new ArrayList<>();
+    private int batchBytes;
+    private boolean listed;
+    private final ArrayDeque<Runnable> completions = new ArrayDeque<>();
+
+    ConnectionWriter(Sink sink) {
+        this.sink = sink;
+    }
+
+    /**
+     * Runs the handling of one read with this thread's writes gathered, then hands each connection's gathered frames
+     * to it as one write. A nested call runs inside the outer round.
+     */
+    static void batched(Runnable read) {
+        Round round = ROUND.get();
+        if (round.open) {
+            read.run();
+            return;
+        }
+        round.open = true;
+        try {
+            read.run();
+        } finally {
+            round.open = false;
+            for (int i = 0; i < round.touched.size(); i++) {
+                round.touched.get(i).flush();
+            }
+            round.touched.clear();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
+        Round round = ROUND.get();
+        boolean gathered = false;
+        synchronized (this) {
+            if (round.open && unwritten.get() == 0) {
+                batch.add(bytes);
+                batchBytes += bytes.remaining();
+                if (!listed) {
+                    listed = true;
+                    round.touched.add(this);
+                }
+                gathered = true;
+            } else {
+                handOverBatch();
+                handOver(bytes, done);
+            }
+        }
+        if (gathered && done != null) {
+            done.completed(bytes);
+        }
+        runCompletions();
+    }
+
+    /** Hands the gathered frames to the connection as one write. */
+    void flush() {
+        synchronized (this) {
+            listed = false;
+            handOverBatch();
+        }
+        runCompletions();
+    }
+
+    @Override
+    public void close() {
+        flush();
+        sink.close();
+    }
+
+    /** @return bytes handed to the connection and not yet written; for tests */
+    long unwritten() {
+        return unwritten.get();
+    }
+
+    // caller holds this
+    private void handOverBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        ByteBuffer all;
+        if (batch.size() == 1) {
+            all = batch.get(0);
+        } else {
+            all = ByteBuffer.allocate(batchBytes);
+            for (ByteBuffer part : batch) {
+                all.put(part);
+            }
+            all.flip();
+        }
+        batch.clear();
+        batchBytes = 0;
+        // the frames in it were reported written already; a failure ends the connection, which Tyrus learns of
+        handOver(all, null);
+    }
+
+    // caller holds this
+    private void handOver(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
+        int size = bytes.remaining();
+        unwritten.addAndGet(size);
+        sink.write(bytes, failure -> {
+            unwritten.addAndGet(-size);
+            if (done == null) {
+                if (failure != null) {
+                    LOG.log(Level.FINE, "A gathered write failed: {0}", failure.toString());
+                }
+                return;
+            }
+            Runnable report = failure == null ? () -> done.completed(bytes) : () -> done.failed(failure);
+            if (Thread.holdsLock(this)) {
+                completions.add(report); // finished inside handOver: report once the lock is released
+            } else {
+                report.run();
+            }
+        });
+    }
+
+    private void runCompletions() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                next = completions.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            next.run();
+        }
+    }
+}
