@@ -1,0 +1,42 @@
+#!/bin/bash
+# Interleaved comparison of relays with the independent yardstick load generator (../shared/bench, built to
+# BENCH/bin/relay-load): each round starts every server in turn on a fresh port, pinned to CPU 1, runs one
+# relay-load scenario pinned to CPU 0, stops the server, and prints one line. Ratios are best taken within a round;
+# the machine this was written on is shared, so rounds drift.
+#
+#   src/test/bench/compare.sh "SCENARIO ARGS" ROUNDS SERVER...
+#   SERVER: a relay jar (run with the recommended JVM flags), jdk25:JAR (the same on Temurin 25), or peerjs
+#   env: BENCH (default /tmp/relay-bench), DUR (5 s measured), WU (3 s warm-up), JAVA_FLAGS
+# example:
+#   src/test/bench/compare.sh "stream --pairs 10 --size 64" 3 target/websocket-relay-standalone.jar peerjs
+set -u
+scenario=$1; rounds=$2; shift 2
+bench=${BENCH:-/tmp/relay-bench}
+flags=${JAVA_FLAGS:--XX:+UseSerialGC -Xms16m -Xmn8m -Xss256k -XX:-UsePerfData}
+port=$((19000 + RANDOM % 500))
+for round in $(seq 1 "$rounds"); do
+  for server in "$@"; do
+    port=$((port + 1)); proto=relay
+    case $server in
+      peerjs) cmd=(node "$bench/node/node_modules/peer/dist/bin/peerjs.js" --port $port --host 127.0.0.1
+                   --concurrent_limit 100000); proto=peerjs ;;
+      jdk25:*) cmd=(/usr/lib/jvm/temurin-25-jdk-amd64/bin/java $flags -jar "${server#jdk25:}" -i 127.0.0.1 -p $port) ;;
+      *) cmd=(java $flags -jar "$server" -i 127.0.0.1 -p $port) ;;
+    esac
+    taskset -c 1 "${cmd[@]}" > "/tmp/compare-server-$port.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; sleep 0.1; done
+    # shellcheck disable=SC2086 # the scenario arguments are meant to split
+    out=$(taskset -c 0 "$bench/bin/relay-load" $scenario --proto $proto --url-base ws://127.0.0.1:$port/ \
+        --duration "${DUR:-5}" --warmup "${WU:-3}" --server-pid $pid --json 2> /dev/null)
+    kill $pid; wait $pid 2> /dev/null
+    echo "${out:-{\}}" | python3 -c "
+import json, sys
+d = json.loads(sys.stdin.read())
+main = next((d[k] for k in ('sessions_per_s', 'rt_per_s', 'msgs_per_s', 'connect_per_s') if d.get(k)), 0)
+extra = ' '.join('%s=%s' % (k, d[k]) for k in ('lat_p50_us', 'lat_p99_us', 'session_p50_us', 'mb_per_s',
+        'server_rss_per_waiting_conn_bytes', 'server_rss_per_pair_bytes', 'server_cpu_pct', 'client_cpu_pct', 'ok')
+        if k in d)
+print('round $round', '$(basename "$server")'.ljust(34), d.get('scenario'), round(main), extra)"
+  done
+done
