@@ -62,7 +62,7 @@ final class ConnectionWriter extends Writer {
     private final List<ByteBuffer> batch = new ArrayList<>();
     private int batchBytes;
     private boolean listed;
-    private final ArrayDeque<Runnable> completions = new ArrayDeque<>();
+    private ArrayDeque<Runnable> completions; // made when first needed: most connections never need it
 
     ConnectionWriter(Sink sink) {
         this.sink = sink;
@@ -169,6 +169,9 @@ final class ConnectionWriter extends Writer {
             }
             Runnable report = failure == null ? () -> done.completed(bytes) : () -> done.failed(failure);
             if (Thread.holdsLock(this)) {
+                if (completions == null) {
+                    completions = new ArrayDeque<>(4);
+                }
                 completions.add(report); // finished inside handOver: report once the lock is released
             } else {
                 report.run();
@@ -180,7 +183,7 @@ final class ConnectionWriter extends Writer {
         while (true) {
             Runnable next;
             synchronized (this) {
-                next = completions.poll();
+                next = completions == null ? null : completions.poll();
             }
             if (next == null) {
                 return;

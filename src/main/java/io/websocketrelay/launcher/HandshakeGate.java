@@ -53,8 +53,8 @@ final class HandshakeGate implements AddOn {
 
     /** @param contextPath {@code /} or {@code /scope} */
     HandshakeGate(String contextPath, Admission admission, RelayStats stats, RelaySettings settings,
-            ScheduledExecutorService timer, WebSocketEngine engine) {
-        this.bridge = new TyrusBridge(engine, stats, settings.maxMessageBytes());
+            ScheduledExecutorService timer, WebSocketEngine engine, boolean secure) {
+        this.bridge = new TyrusBridge(engine, stats, settings.maxMessageBytes(), secure);
         this.handshakeTimeoutMillis = settings.handshakeTimeoutMillis();
         this.timer = timer;
         this.prefix = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;
@@ -73,7 +73,7 @@ final class HandshakeGate implements AddOn {
         // upgraded connections need nothing between the transport (or TLS) and Tyrus: not even Grizzly's idle
         // filter, which stamps every read and write of a connection it never times out (keep-alive is off)
         int idle = builder.indexOfType(IdleTimeoutFilter.class);
-        builder.add(idle >= 0 && idle < codec ? idle : codec, bridge.frames(listener.isSecure()));
+        builder.add(idle >= 0 && idle < codec ? idle : codec, bridge.frames());
     }
 
     private final class Filter extends BaseFilter {

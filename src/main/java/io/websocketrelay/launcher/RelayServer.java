@@ -101,7 +101,7 @@ public final class RelayServer implements AutoCloseable {
             }
             Pairings pairings = weld.select(Pairings.class).get();
             listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
-                    pairings.stats(), options.settings(), timer, container.getWebSocketEngine()));
+                    pairings.stats(), options.settings(), timer, container.getWebSocketEngine(), tls != null));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
             http.start();

@@ -66,20 +66,18 @@ final class TyrusBridge {
     private final Attribute<Upgraded> upgraded = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("relay.upgraded");
     private final BaseFilter frames = new Frames();
     /** Whether writes must go through the filter chain (TLS); plain ones go straight into the write queue. */
-    private boolean chainWrites = true;
+    private final boolean secure;
 
-    TyrusBridge(WebSocketEngine engine, RelayStats stats, long maxMessageBytes) {
+    /** @param secure whether the listener has TLS, whose filter must see every write */
+    TyrusBridge(WebSocketEngine engine, RelayStats stats, long maxMessageBytes, boolean secure) {
         this.engine = engine;
+        this.secure = secure;
         this.stats = stats;
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /**
-     * @param secure whether the listener has TLS, whose filter must see every write
-     * @return the filter to put right after the transport filter, or after the TLS filter when there is one
-     */
-    BaseFilter frames(boolean secure) {
-        chainWrites = secure;
+    /** @return the filter to put right after the transport filter, or after the TLS filter when there is one */
+    BaseFilter frames() {
         return frames;
     }
 
@@ -119,7 +117,7 @@ final class TyrusBridge {
         respond(ctx, request, 101, answer.getHeaders());
         Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes));
         upgraded.set(connection, state);
-        state.writer = new ConnectionWriter(new GrizzlySink(connection, chainWrites));
+        state.writer = new ConnectionWriter(new GrizzlySink(connection, secure));
         state.socket = info.createConnection(state.writer, reason -> state.writer.close());
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
