@@ -46,9 +46,10 @@ final class ConnectionWriter extends Writer {
         void close();
     }
 
-    /** The writers a thread gathered frames for while it handles one read. */
+    /** The writers a thread gathered frames for while it handles one read, and whether it is inside a write. */
     private static final class Round {
         boolean open;
+        int writing;
         final List<ConnectionWriter> touched = new ArrayList<>();
     }
 
@@ -90,9 +91,27 @@ final class ConnectionWriter extends Writer {
         }
     }
 
+    /**
+     * @return whether this thread is inside a write, flush or close of some connection, and so may hold Tyrus's and
+     *         this class's locks: work that takes other connections' locks must not run here (see
+     *         {@code TyrusBridge})
+     */
+    static boolean writing() {
+        return ROUND.get().writing > 0;
+    }
+
     @Override
     public void write(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
         Round round = ROUND.get();
+        round.writing++;
+        try {
+            write(round, bytes, done);
+        } finally {
+            round.writing--;
+        }
+    }
+
+    private void write(Round round, ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
         boolean gathered = false;
         synchronized (this) {
             if (round.open && unwritten.get() == 0) {
@@ -116,17 +135,29 @@ final class ConnectionWriter extends Writer {
 
     /** Hands the gathered frames to the connection as one write. */
     void flush() {
-        synchronized (this) {
-            listed = false;
-            handOverBatch();
+        Round round = ROUND.get();
+        round.writing++;
+        try {
+            synchronized (this) {
+                listed = false;
+                handOverBatch();
+            }
+            runCompletions();
+        } finally {
+            round.writing--;
         }
-        runCompletions();
     }
 
     @Override
     public void close() {
-        flush();
-        sink.close();
+        Round round = ROUND.get();
+        round.writing++;
+        try {
+            flush();
+            sink.close();
+        } finally {
+            round.writing--;
+        }
     }
 
     /** @return bytes handed to the connection and not yet written; for tests */

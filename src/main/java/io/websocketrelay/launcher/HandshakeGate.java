@@ -54,7 +54,7 @@ final class HandshakeGate implements AddOn {
     /** @param contextPath {@code /} or {@code /scope} */
     HandshakeGate(String contextPath, Admission admission, RelayStats stats, RelaySettings settings,
             ScheduledExecutorService timer, WebSocketEngine engine, boolean secure) {
-        this.bridge = new TyrusBridge(engine, stats, settings.maxMessageBytes(), secure);
+        this.bridge = new TyrusBridge(engine, stats, settings.maxMessageBytes(), secure, timer);
         this.handshakeTimeoutMillis = settings.handshakeTimeoutMillis();
         this.timer = timer;
         this.prefix = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;

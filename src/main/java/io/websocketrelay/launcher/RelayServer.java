@@ -81,7 +81,7 @@ public final class RelayServer implements AutoCloseable {
         Container container = null;
         HttpServer http = new HttpServer();
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "relay-handshake-timer");
+            Thread thread = new Thread(runnable, "relay-timer");
             thread.setDaemon(true);
             return thread;
         });

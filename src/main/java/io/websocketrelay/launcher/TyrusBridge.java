@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,8 +49,9 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  *
  * <p>{@link HandshakeGate} hands an admitted upgrade to {@link #upgrade}: Tyrus's engine checks it and creates the
  * session, this class answers it (101 or Tyrus's refusal). From then on the {@link #frames() frames filter}, which
- * sits in front of Grizzly's HTTP codec, gives every byte the connection brings straight to Tyrus's read handler
- * (after {@link FrameGuard} looked at the frame headers), and Tyrus writes through Grizzly's write queue. Compared
+ * sits in front of Grizzly's HTTP codec (and its idle filter), gives every byte the connection brings straight to
+ * Tyrus's read handler (after {@link FrameGuard} looked at the frame headers), and Tyrus writes through a
+ * {@link ConnectionWriter} into Grizzly's write queue. Compared
  * with Tyrus's container this takes the HTTP codec, a task queue per connection and a hand-off per read and write
  * out of every message's path, and lets go of the upgrade's HTTP request, which Grizzly otherwise keeps for the life
  * of the connection (about 9 KB each, measured with a class histogram).
@@ -68,9 +71,16 @@ final class TyrusBridge {
     /** Whether writes must go through the filter chain (TLS); plain ones go straight into the write queue. */
     private final boolean secure;
 
-    /** @param secure whether the listener has TLS, whose filter must see every write */
-    TyrusBridge(WebSocketEngine engine, RelayStats stats, long maxMessageBytes, boolean secure) {
+    /** Runs the end of a connection that closed inside a write (see {@link Frames#handleClose}). */
+    private final Executor closer;
+
+    /**
+     * @param secure whether the listener has TLS, whose filter must see every write
+     * @param closer a thread for the ends of connections that closed inside a write
+     */
+    TyrusBridge(WebSocketEngine engine, RelayStats stats, long maxMessageBytes, boolean secure, Executor closer) {
         this.engine = engine;
+        this.closer = closer;
         this.secure = secure;
         this.stats = stats;
         this.maxMessageBytes = maxMessageBytes;
@@ -264,11 +274,27 @@ final class TyrusBridge {
             return ctx.getStopAction();
         }
 
+        /**
+         * Tells Tyrus that the connection ended. Grizzly closes a connection whose write failed at once, on the
+         * writing thread, which may hold the locks of that connection's send (Tyrus's and the writer's); the end
+         * of a session takes its peer's locks to tell it. Two peers failing at the same moment on two threads
+         * would take each other's locks in opposite order, so an end that arrives inside a write runs on another
+         * thread, with no lock held.
+         */
         @Override
         public NextAction handleClose(FilterChainContext ctx) throws IOException {
             Upgraded state = upgraded.remove(ctx.getConnection());
             if (state != null && state.socket != null) {
-                state.socket.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
+                Runnable end = () -> state.socket.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
+                if (!ConnectionWriter.writing()) {
+                    end.run();
+                } else {
+                    try {
+                        closer.execute(end);
+                    } catch (RejectedExecutionException stopping) {
+                        end.run(); // the relay is stopping; no other thread sends any more
+                    }
+                }
             }
             return ctx.getInvokeAction();
         }

@@ -163,4 +163,26 @@ class ConnectionWriterTest {
         });
         assertEquals(List.of("bye"), sink.written);
     }
+
+    @Test
+    void aThreadInsideAWriteKnowsIt() {
+        List<Boolean> seen = new ArrayList<>();
+        ConnectionWriter writer = new ConnectionWriter(new ConnectionWriter.Sink() {
+            @Override
+            public void write(ByteBuffer bytes, Consumer<Throwable> done) {
+                seen.add(ConnectionWriter.writing()); // where Grizzly would close a connection whose write failed
+                done.accept(new java.io.IOException("reset"));
+            }
+
+            @Override
+            public void close() {
+                seen.add(ConnectionWriter.writing());
+            }
+        });
+        assertEquals(false, ConnectionWriter.writing());
+        writer.write(bytes("x"), null);
+        writer.close();
+        assertEquals(List.of(true, true), seen);
+        assertEquals(false, ConnectionWriter.writing());
+    }
 }
