@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -56,6 +58,7 @@ final class ConnectionWriter extends Writer {
     private static final ThreadLocal<Round> ROUND = ThreadLocal.withInitial(Round::new);
 
     private final Sink sink;
+    private final Executor failures;
     /** Bytes handed to the sink and not yet written. */
     private final AtomicLong unwritten = new AtomicLong();
 
@@ -65,8 +68,15 @@ final class ConnectionWriter extends Writer {
     private boolean listed;
     private ArrayDeque<Runnable> completions; // made when first needed: most connections never need it
 
-    ConnectionWriter(Sink sink) {
+    /**
+     * @param sink     the connection's write queue
+     * @param failures where a failed write is reported: a failure ends the session, which tells its peer and so
+     *                 takes the peer's locks, and the thread that wrote may hold this connection's (Tyrus sends
+     *                 under a lock); two peers failing at once on two threads would take them in opposite order
+     */
+    ConnectionWriter(Sink sink, Executor failures) {
         this.sink = sink;
+        this.failures = failures;
     }
 
     /**
@@ -198,7 +208,15 @@ final class ConnectionWriter extends Writer {
                 }
                 return;
             }
-            Runnable report = failure == null ? () -> done.completed(bytes) : () -> done.failed(failure);
+            if (failure != null) {
+                try {
+                    failures.execute(() -> done.failed(failure));
+                } catch (RejectedExecutionException stopping) {
+                    done.failed(failure); // the relay is stopping
+                }
+                return;
+            }
+            Runnable report = () -> done.completed(bytes);
             if (Thread.holdsLock(this)) {
                 if (completions == null) {
                     completions = new ArrayDeque<>(4);

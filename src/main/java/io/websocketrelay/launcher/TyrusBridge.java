@@ -71,12 +71,12 @@ final class TyrusBridge {
     /** Whether writes must go through the filter chain (TLS); plain ones go straight into the write queue. */
     private final boolean secure;
 
-    /** Runs the end of a connection that closed inside a write (see {@link Frames#handleClose}). */
+    /** Runs the end of a connection that closed or failed inside a write (see {@link Frames#handleClose}). */
     private final Executor closer;
 
     /**
      * @param secure whether the listener has TLS, whose filter must see every write
-     * @param closer a thread for the ends of connections that closed inside a write
+     * @param closer a thread for the ends of connections that closed or failed inside a write
      */
     TyrusBridge(WebSocketEngine engine, RelayStats stats, long maxMessageBytes, boolean secure, Executor closer) {
         this.engine = engine;
@@ -127,7 +127,7 @@ final class TyrusBridge {
         respond(ctx, request, 101, answer.getHeaders());
         Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes));
         upgraded.set(connection, state);
-        state.writer = new ConnectionWriter(new GrizzlySink(connection, secure));
+        state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
         state.socket = info.createConnection(state.writer, reason -> state.writer.close());
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();

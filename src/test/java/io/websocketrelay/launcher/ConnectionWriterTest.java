@@ -70,7 +70,7 @@ class ConnectionWriterTest {
     @Test
     void outsideARoundEachWriteGoesStraightToTheSinkAndCompletesWhenWritten() {
         FakeSink sink = new FakeSink();
-        ConnectionWriter writer = new ConnectionWriter(sink);
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
         List<String> events = new ArrayList<>();
         writer.write(bytes("a"), new Done(events, "a"));
         assertEquals(List.of("a"), sink.written);
@@ -84,7 +84,7 @@ class ConnectionWriterTest {
     @Test
     void aRoundGathersWritesIntoOneInOrderAndReportsThemAtOnce() {
         FakeSink sink = new FakeSink();
-        ConnectionWriter writer = new ConnectionWriter(sink);
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
         List<String> events = new ArrayList<>();
         ConnectionWriter.batched(() -> {
             writer.write(bytes("one "), new Done(events, "1"));
@@ -100,7 +100,7 @@ class ConnectionWriterTest {
     @Test
     void whileTheConnectionIsBehindWritesAreNotGatheredAndCompleteOnlyWhenWritten() {
         FakeSink sink = new FakeSink();
-        ConnectionWriter writer = new ConnectionWriter(sink);
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
         List<String> events = new ArrayList<>();
         writer.write(bytes("slow"), new Done(events, "slow")); // not written yet
         ConnectionWriter.batched(() -> writer.write(bytes("next"), new Done(events, "next")));
@@ -114,7 +114,7 @@ class ConnectionWriterTest {
     void aWriteFromOutsideTheRoundHandsTheGatheredFramesOverFirst() {
         FakeSink sink = new FakeSink();
         sink.immediate = true;
-        ConnectionWriter writer = new ConnectionWriter(sink);
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
         List<String> events = new ArrayList<>();
         ConnectionWriter.batched(() -> {
             writer.write(bytes("a"), new Done(events, "a"));
@@ -137,7 +137,7 @@ class ConnectionWriterTest {
     void aCompletionThatWritesAgainRunsAfterTheLockAndKeepsTheOrder() {
         FakeSink sink = new FakeSink();
         sink.immediate = true;
-        ConnectionWriter writer = new ConnectionWriter(sink);
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
         List<String> events = new ArrayList<>();
         writer.write(bytes("first"), new CompletionHandler<>() {
             @Override
@@ -154,7 +154,7 @@ class ConnectionWriterTest {
     void closeHandsOverWhatWasGatheredBeforeClosing() {
         FakeSink sink = new FakeSink();
         sink.immediate = true;
-        ConnectionWriter writer = new ConnectionWriter(sink);
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
         ConnectionWriter.batched(() -> {
             writer.write(bytes("bye"), null);
             writer.close();
@@ -167,6 +167,7 @@ class ConnectionWriterTest {
     @Test
     void aThreadInsideAWriteKnowsIt() {
         List<Boolean> seen = new ArrayList<>();
+        List<Runnable> handedOff = new ArrayList<>();
         ConnectionWriter writer = new ConnectionWriter(new ConnectionWriter.Sink() {
             @Override
             public void write(ByteBuffer bytes, Consumer<Throwable> done) {
@@ -178,9 +179,14 @@ class ConnectionWriterTest {
             public void close() {
                 seen.add(ConnectionWriter.writing());
             }
-        });
+        }, handedOff::add);
         assertEquals(false, ConnectionWriter.writing());
-        writer.write(bytes("x"), null);
+        List<String> events = new ArrayList<>();
+        writer.write(bytes("x"), new Done(events, "x"));
+        assertEquals(List.of(), events, "a failure is reported from elsewhere, not inside the write");
+        assertEquals(1, handedOff.size());
+        handedOff.get(0).run();
+        assertEquals(List.of("x failed"), events);
         writer.close();
         assertEquals(List.of(true, true), seen);
         assertEquals(false, ConnectionWriter.writing());
