@@ -105,20 +105,28 @@ public class Pairings {
 
     /** Relays a text message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, String text) {
-        if (forward(from, text)) {
-            stats.relayedText(text.length());
-        } else {
-            refused(from, Protocol.notReceived(text));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (forward(from, text)) {
+                stats.relayedText(text.length());
+                return;
+            }
+            if (refused(from, Protocol.notReceived(text), attempt == 1)) {
+                return;
+            }
         }
     }
 
     /** Relays a binary message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, ByteBuffer data) {
         int size = data.remaining();
-        if (forward(from, data)) {
-            stats.relayedBinary(size);
-        } else {
-            refused(from, Protocol.notReceived(size));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (forward(from, data)) {
+                stats.relayedBinary(size);
+                return;
+            }
+            if (refused(from, Protocol.notReceived(size), attempt == 1)) {
+                return;
+            }
         }
     }
 
@@ -257,10 +265,33 @@ public class Pairings {
         return offer != Peer.Offer.REFUSED;
     }
 
-    private void refused(Peer from, String answer) {
+    /**
+     * Answers a message that found no peer, unless {@code from} was paired since (a joiner took it between the
+     * look-up and now): then the caller tries once more, so the message goes to the new peer instead of being
+     * answered after {@code /status:connected}. On the last attempt the answer is queued whatever happened.
+     *
+     * @return whether the message was answered
+     */
+    private boolean refused(Peer from, String answer, boolean last) {
+        if (last) {
+            from.control(answer);
+        } else if (!from.refusedWhileAlone(answer)) {
+            awaitPairing(from.id());
+            return false;
+        }
         stats.refused(RelayStats.Refusal.ALONE);
-        from.control(answer);
         from.flush();
+        return true;
+    }
+
+    /** Waits until a pairing in progress on {@code id} is complete on both sides (it runs under the slot's lock). */
+    private void awaitPairing(String id) {
+        Slot slot = slots.get(id);
+        if (slot != null) {
+            synchronized (slot) {
+                // nothing to do: taking the lock once is the point, a pairing holds it until both sides are linked
+            }
+        }
     }
 
     // caller holds the slot's lock

@@ -103,6 +103,20 @@ public final class Peer implements Transport.SendCallback {
         return enqueue(message, message.length()) == Offer.QUEUED;
     }
 
+    /**
+     * Queues the answer to a message that found no peer, unless this client was paired meanwhile: then the
+     * message should be relayed instead, and the answer would arrive after {@code /status:connected}.
+     *
+     * @return whether this client is still unpaired (the answer was queued, or it is closing)
+     */
+    synchronized boolean refusedWhileAlone(String answer) {
+        if (link != null && state == State.OPEN) {
+            return false;
+        }
+        enqueue(answer, answer.length());
+        return true;
+    }
+
     /** Marks this peer as the one waiting on its id and queues {@link Protocol#WAITING}. */
     synchronized boolean await() {
         if (state != State.OPEN) {
