@@ -105,26 +105,26 @@ public class Pairings {
 
     /** Relays a text message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, String text) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            if (forward(from, text)) {
-                stats.relayedText(text.length());
-                return;
-            }
-            if (refused(from, Protocol.notReceived(text), attempt == 1)) {
-                return;
-            }
-        }
+        relay(from, text, text.length(), true);
     }
 
     /** Relays a binary message from {@code from} to its peer, or tells the sender that nobody received it. */
     public void relay(Peer from, ByteBuffer data) {
-        int size = data.remaining();
+        relay(from, data, data.remaining(), false);
+    }
+
+    private void relay(Peer from, Object message, int size, boolean text) {
         for (int attempt = 0; attempt < 2; attempt++) {
-            if (forward(from, data)) {
-                stats.relayedBinary(size);
+            if (forward(from, message)) {
+                if (text) {
+                    stats.relayedText(size);
+                } else {
+                    stats.relayedBinary(size);
+                }
                 return;
             }
-            if (refused(from, Protocol.notReceived(size), attempt == 1)) {
+            String answer = text ? Protocol.notReceived((String) message) : Protocol.notReceived(size);
+            if (refused(from, answer, attempt == 1)) {
                 return;
             }
         }
