@@ -5,19 +5,26 @@
 # the machine this was written on is shared, so rounds drift.
 #
 #   src/test/bench/compare.sh "SCENARIO ARGS" ROUNDS SERVER...
-#   SERVER: a relay jar (run with the recommended JVM flags), jdk25:JAR (the same on Temurin 25), or peerjs
-#   env: BENCH (default /tmp/relay-bench), DUR (5 s measured), WU (3 s warm-up), JAVA_FLAGS
+#   SERVER: a relay jar (run with the recommended JVM flags), jdk25:JAR (the same on Temurin 25), peerjs, or
+#           gorelay (the minimal Go relay in src/test/bench/gorelay, built here on first use: the ceiling)
+#   env: BENCH (default /tmp/relay-bench), DUR (5 s measured), WU (3 s warm-up), JAVA_FLAGS, SETTLE (2 s between
+#        the port opening and the run, so that the RSS baseline of connect is taken after start-up has settled)
 # example:
 #   src/test/bench/compare.sh "stream --pairs 10 --size 64" 3 target/websocket-relay-standalone.jar peerjs
 set -u
 scenario=$1; rounds=$2; shift 2
 bench=${BENCH:-/tmp/relay-bench}
-flags=${JAVA_FLAGS:--XX:+UseSerialGC -Xms16m -Xmn8m -Xss256k -XX:-UsePerfData}
+flags=${JAVA_FLAGS:--XX:+UseSerialGC -Xms16m -Xmn8m -Xss256k -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000}
 port=$((19000 + RANDOM % 500))
+gorelay=${GORELAY:-/tmp/gorelay}
+if [[ " $* " == *" gorelay "* && ! -x $gorelay ]]; then
+  GOPATH=/usr/share/gocode GO111MODULE=off go build -o "$gorelay" "$(dirname "$0")/gorelay/main.go" || exit 1
+fi
 for round in $(seq 1 "$rounds"); do
   for server in "$@"; do
     port=$((port + 1)); proto=relay
     case $server in
+      gorelay) cmd=("$gorelay" -addr 127.0.0.1:$port) ;;
       peerjs) cmd=(node "$bench/node/node_modules/peer/dist/bin/peerjs.js" --port $port --host 127.0.0.1
                    --concurrent_limit 100000); proto=peerjs ;;
       jdk25:*) cmd=(/usr/lib/jvm/temurin-25-jdk-amd64/bin/java $flags -jar "${server#jdk25:}" -i 127.0.0.1 -p $port) ;;
@@ -26,6 +33,7 @@ for round in $(seq 1 "$rounds"); do
     taskset -c 1 "${cmd[@]}" > "/tmp/compare-server-$port.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; sleep 0.1; done
+    sleep "${SETTLE:-2}"
     # shellcheck disable=SC2086 # the scenario arguments are meant to split
     out=$(taskset -c 0 "$bench/bin/relay-load" $scenario --proto $proto --url-base ws://127.0.0.1:$port/ \
         --duration "${DUR:-5}" --warmup "${WU:-3}" --server-pid $pid --json 2> /dev/null)
