@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * N connections each wait alone on an id of their own; then a partner joins each, and one message crosses each
  * pair. Reports the connect rate, the relay's resident memory per waiting connection and per pair (given its pid),
- * the pairing rate and latency (the partner's dial until the waiting side is told {@code /status:connected}).
+ * the pairing rate and latency (the partner's dial until the waiting side is told {@code /status:connected}). With
+ * a hold, the memory is read again at its end: a JVM relay still holds its JIT compiler's scratch memory right after
+ * the connections arrive, and returns it within seconds.
  */
 final class Connect extends Scenario {
 
@@ -51,6 +53,11 @@ final class Connect extends Scenario {
                         .put("server_rss_per_waiting_conn_bytes", (rssWaiting - rssBefore) / n);
             }
             pause(options.hold());
+            if (rssBefore > 0 && options.hold() > 0) {
+                long rssHeld = ProcStats.rssBytes(options.serverPid());
+                report.put("server_rss_held_bytes", rssHeld)
+                        .put("server_rss_per_held_conn_bytes", (rssHeld - rssBefore) / n);
+            }
             start = System.nanoTime();
             run(pool, n, i -> {
                 long dial = System.nanoTime();

@@ -67,10 +67,13 @@ class LoadToolIT {
     @Test
     void connectFromTwoSourceAddresses() throws Exception {
         Report report = LoadTool.runScenario("connect", "--url", url(), "--connections", "40", "--per-ip", "50",
-                "--concurrency", "8", "--server-pid", pid());
+                "--concurrency", "8", "--server-pid", pid(), "--hold", "0.2");
         assertClean(report, "pair_per_s");
         assertEquals(2, report.number("source_addresses"));
+        assertTrue(report.number("server_rss_waiting_bytes") > 0);
+        assertTrue(report.number("server_rss_held_bytes") > 0);
         assertTrue(report.figures().containsKey("server_rss_per_waiting_conn_bytes"));
+        assertTrue(report.figures().containsKey("server_rss_per_held_conn_bytes"));
     }
 
     @Test
