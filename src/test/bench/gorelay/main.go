@@ -1,7 +1,7 @@
 // A minimal relay in Go on gorilla/websocket, used only as a yardstick ceiling by compare.sh ("gorelay"): two
 // clients that open ws://HOST:PORT/<id> with the same id are paired and each message of one is written to the
 // other. It sends /status:waiting and /status:connected like websocket-relay and nothing else: no limits, no
-// bound on what waits for a slow reader, no close handshake. Reads go through gorilla; each connection has one
+// bound on what waits for a slow reader, no message to a peer that leaves. Reads go through gorilla; each connection has one
 // writer goroutine that frames messages itself into a buffered writer and flushes when nothing more is queued, so
 // a burst of small messages leaves in few system calls (as websocket-relay's launcher does). Build (Debian's
 // golang-go and golang-github-gorilla-websocket-dev, no module download):
@@ -20,6 +20,9 @@ import (
 
 	"github.com/gorilla/websocket"
 )
+
+// finish, queued as a message's kind, makes the writer flush and close the socket.
+const finish = -1
 
 type message struct {
 	kind int
@@ -72,7 +75,7 @@ func (c *client) writeLoop() {
 		case <-c.done:
 			return
 		}
-		for {
+		for m.kind != finish {
 			head[0] = 0x80 | byte(m.kind)
 			n := 2
 			switch size := len(m.data); {
@@ -96,7 +99,7 @@ func (c *client) writeLoop() {
 			}
 			break
 		}
-		if w.Flush() != nil {
+		if w.Flush() != nil || m.kind == finish {
 			c.shut()
 			return
 		}
@@ -108,9 +111,12 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	ws.SetCloseHandler(func(int, string) error { return nil }) // the socket is closed below instead
 	id := r.URL.Path
 	c := &client{ws: ws, out: make(chan message, 256), done: make(chan struct{})}
+	ws.SetCloseHandler(func(code int, _ string) error {
+		c.send(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""))
+		return nil
+	})
 	go c.writeLoop()
 	mu.Lock()
 	other := waiting[id]
@@ -142,10 +148,7 @@ func serve(w http.ResponseWriter, r *http.Request) {
 		delete(waiting, id)
 	}
 	mu.Unlock()
-	c.shut()
-	if peer := c.peer.Load(); peer != nil {
-		peer.shut()
-	}
+	c.send(finish, nil)
 }
 
 func main() {
