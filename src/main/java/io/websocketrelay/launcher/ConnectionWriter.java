@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.websocketrelay.relay.TextAsBinary;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
@@ -31,7 +32,7 @@ import org.glassfish.tyrus.spi.Writer;
  * write that does not join the batch hands the batch over first, from whichever thread. Completions that arrive
  * while the lock is held (a write that finished at once) run after it is released.
  */
-final class ConnectionWriter extends Writer {
+final class ConnectionWriter extends Writer implements TextAsBinary {
 
     private static final Logger LOG = Logger.getLogger(ConnectionWriter.class.getName());
 
@@ -67,6 +68,8 @@ final class ConnectionWriter extends Writer {
     private int batchBytes;
     private boolean listed;
     private ArrayDeque<Runnable> completions; // made when first needed: most connections never need it
+    /** The next binary data frame written is a text message's (see {@link #sendMarked}). */
+    private boolean textNext;
 
     /**
      * @param sink     the connection's write queue
@@ -121,9 +124,52 @@ final class ConnectionWriter extends Writer {
         }
     }
 
+    /**
+     * Runs a binary send of this connection whose frame is to leave as a text frame: the relay keeps one message in
+     * flight per connection, and Tyrus writes a send's frame on the calling thread, so the first binary data frame
+     * written during {@code binarySend} is that send's.
+     */
+    @Override
+    public boolean sendMarked(Runnable binarySend) {
+        synchronized (this) {
+            textNext = true;
+        }
+        boolean marked;
+        try {
+            binarySend.run();
+        } finally {
+            synchronized (this) {
+                marked = !textNext;
+                textNext = false;
+            }
+        }
+        return marked;
+    }
+
+    /** @return the frame with a binary opcode turned into text's, and the mark taken; other frames as they are */
+    // caller holds this
+    private ByteBuffer markedText(ByteBuffer frame) {
+        int at = frame.position();
+        byte first = frame.get(at);
+        if ((first & 0x0f) != 0x2) {
+            return frame; // a control frame written meanwhile (a ping, a close) leaves as it is
+        }
+        textNext = false;
+        ByteBuffer writable = frame;
+        if (frame.isReadOnly()) {
+            writable = ByteBuffer.allocate(frame.remaining()).put(frame.duplicate()).flip();
+            at = 0;
+        }
+        writable.put(at, (byte) ((first & 0xf0) | 0x1));
+        return writable;
+    }
+
     private void write(Round round, ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
         boolean gathered = false;
         synchronized (this) {
+            if (textNext) {
+                bytes = markedText(bytes);
+            }
             if (round.open && unwritten.get() == 0) {
                 batch.add(bytes);
                 batchBytes += bytes.remaining();

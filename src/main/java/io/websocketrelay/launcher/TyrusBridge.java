@@ -1,6 +1,7 @@
 package io.websocketrelay.launcher;
 
 import io.websocketrelay.relay.RelayStats;
+import io.websocketrelay.relay.TextAsBinary;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -128,7 +129,9 @@ final class TyrusBridge {
         Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes));
         upgraded.set(connection, state);
         state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
-        state.socket = info.createConnection(state.writer, reason -> state.writer.close());
+        // the endpoint opens inside createConnection, on this thread, and takes the writer's offer to send text fast
+        TextAsBinary.opening(state.writer,
+                () -> state.socket = info.createConnection(state.writer, reason -> state.writer.close()));
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
         for (String name : HTTP_STATE) {

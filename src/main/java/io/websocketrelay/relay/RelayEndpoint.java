@@ -73,7 +73,7 @@ public class RelayEndpoint {
         session.addMessageHandler(ByteBuffer.class, this::binary);
         session.addMessageHandler(PongMessage.class, this::pong);
         relay = pairings.direct().pairings();
-        peer = relay.join(id, new SessionTransport(session));
+        peer = relay.join(id, new SessionTransport(session, TextAsBinary.offered()));
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
 

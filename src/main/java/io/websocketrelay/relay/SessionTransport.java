@@ -1,5 +1,7 @@
 package io.websocketrelay.relay;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -24,17 +26,29 @@ final class SessionTransport implements Transport, SendHandler {
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
+    /** The container's faster way to send text, or {@code null}. */
+    private volatile TextAsBinary textAsBinary;
     private volatile SendCallback callback;
 
-    SessionTransport(Session session) {
+    SessionTransport(Session session, TextAsBinary textAsBinary) {
         this.session = session;
         this.remote = session.getAsyncRemote();
+        this.textAsBinary = textAsBinary;
     }
 
     @Override
     public void sendText(String text, SendCallback done) {
         callback = done;
-        remote.sendText(text, this);
+        TextAsBinary faster = textAsBinary;
+        if (faster == null) {
+            remote.sendText(text, this);
+        } else if (!faster.sendMarked(() -> remote.sendBinary(ByteBuffer.wrap(text.getBytes(UTF_8)), this))) {
+            // cannot happen with the launcher's Tyrus: its sends write on the calling thread; if it ever did, the
+            // message left as binary, so stop using the offer and say so
+            textAsBinary = null;
+            LOG.log(Level.SEVERE, "A text message to session {0} was sent as a binary frame; text goes through "
+                    + "sendText from now on", session.getId());
+        }
     }
 
     @Override

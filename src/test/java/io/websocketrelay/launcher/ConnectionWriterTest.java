@@ -191,4 +191,47 @@ class ConnectionWriterTest {
         assertEquals(List.of(true, true), seen);
         assertEquals(false, ConnectionWriter.writing());
     }
+
+    private static ByteBuffer frame(int first, String payload) {
+        byte[] data = payload.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = ByteBuffer.allocate(2 + data.length);
+        frame.put((byte) first).put((byte) data.length).put(data).flip();
+        return frame;
+    }
+
+    @Test
+    void markedSendLeavesAsTextAndOnlyItsBinaryFrameIsChanged() {
+        List<ByteBuffer> frames = new ArrayList<>();
+        ConnectionWriter counting = new ConnectionWriter(new ConnectionWriter.Sink() {
+            @Override
+            public void write(ByteBuffer bytes, Consumer<Throwable> done) {
+                frames.add(bytes.duplicate());
+                done.accept(null);
+            }
+
+            @Override
+            public void close() {
+            }
+        }, Runnable::run);
+        // a ping written during the send passes as it is, then the send's binary frame becomes text (FIN kept)
+        assertTrue(counting.sendMarked(() -> {
+            counting.write(frame(0x89, ""), null);
+            counting.write(frame(0x82, "hi"), null);
+        }));
+        // the mark is used once: a second binary frame in the same send, and frames after it, stay binary
+        assertTrue(counting.sendMarked(() -> {
+            counting.write(frame(0x82, "a"), null);
+            counting.write(frame(0x82, "b"), null);
+        }));
+        counting.write(frame(0x82, "c"), null);
+        // a send that wrote nothing reports it, and leaves no mark behind
+        assertEquals(false, counting.sendMarked(() -> { }));
+        counting.write(frame(0x02, "d"), null);
+        // a read-only frame is copied, not refused
+        assertTrue(counting.sendMarked(() -> counting.write(frame(0x82, "ro").asReadOnlyBuffer(), null)));
+        List<Integer> firstBytes = new ArrayList<>();
+        frames.forEach(f -> firstBytes.add(f.get(f.position()) & 0xff));
+        assertEquals(List.of(0x89, 0x81, 0x81, 0x82, 0x82, 0x02, 0x81), firstBytes);
+        assertEquals("ro", StandardCharsets.UTF_8.decode(frames.get(6).position(2)).toString());
+    }
 }
