@@ -27,7 +27,6 @@ final class FrameGuard {
     }
 
     private final long maxMessageBytes;
-    private Violation violation;
     private final byte[] header = new byte[14];
     private int filled;
     private int needed = 2;
@@ -35,6 +34,8 @@ final class FrameGuard {
     private long payloadLeft;
     /** The current frame's masking key, big-endian, rotated so that its top byte masks the next payload byte. */
     private int key;
+    /** What the last {@link #read} found wrong, when it found something. */
+    private Violation violation;
 
     FrameGuard(long maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
