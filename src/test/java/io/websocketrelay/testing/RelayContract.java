@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.CloseReason;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +96,60 @@ public abstract class RelayContract {
         RelayClient[] pair = pair();
         pair[1].send("probe");
         assertEquals("probe", pair[0].nextText(), "the joiner got nothing but /status:connected before data");
+    }
+
+    @Test
+    void relayedMessagesKeepTheirFrameTypeAndBytesOnTheWire() throws IOException {
+        String id = newId();
+        RawClient a = raw(id, 0);
+        assertEquals("/status:waiting", a.readText());
+        RawClient b = raw(id, 0);
+        assertEquals("/status:connected", b.readText());
+        assertEquals("/remote:open", a.readText());
+        assertEquals("/status:connected", a.readText());
+        // one-, two-, three- and four-byte UTF-8, about 40 KB: the launcher relabels the frame of a binary send as
+        // text, and this is what a client must see of it
+        String text = "héllo ✓ \uD83D\uDE42 " + "ü".repeat(20_000);
+        byte[] binary = new byte[30_000];
+        new Random(7).nextBytes(binary);
+        a.sendText(text);
+        a.send(RawClient.BINARY, true, binary);
+        a.send(RawClient.TEXT, false, "frag".getBytes(StandardCharsets.UTF_8));
+        a.send(0x0, true, "ment ✓".getBytes(StandardCharsets.UTF_8));
+        b.sendText("back");
+        RawClient.Frame first = message(b);
+        assertEquals(RawClient.TEXT, first.opcode());
+        assertEquals(text, first.text());
+        RawClient.Frame second = message(b);
+        assertEquals(RawClient.BINARY, second.opcode());
+        assertArrayEquals(binary, second.payload());
+        RawClient.Frame third = message(b);
+        assertEquals(RawClient.TEXT, third.opcode());
+        assertEquals("fragment ✓", third.text());
+        RawClient.Frame back = message(a);
+        assertEquals(RawClient.TEXT, back.opcode());
+        assertEquals("back", back.text());
+    }
+
+    /** @return the next data message, its fragments joined, with the opcode of its first frame; pings are skipped */
+    private static RawClient.Frame message(RawClient client) throws IOException {
+        RawClient.Frame frame = client.read();
+        while (frame.opcode() == RawClient.PING) {
+            frame = client.read();
+        }
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.writeBytes(frame.payload());
+        int opcode = frame.opcode();
+        boolean fin = frame.fin();
+        while (!fin) {
+            frame = client.read();
+            if (frame.opcode() != RawClient.PING) {
+                assertEquals(0x0, frame.opcode(), "a continuation frame");
+                payload.writeBytes(frame.payload());
+                fin = frame.fin();
+            }
+        }
+        return new RawClient.Frame(opcode, true, payload.toByteArray());
     }
 
     @Test
