@@ -107,10 +107,10 @@ public abstract class RelayContract {
         assertEquals("/status:connected", b.readText());
         assertEquals("/remote:open", a.readText());
         assertEquals("/status:connected", a.readText());
-        // one-, two-, three- and four-byte UTF-8, about 40 KB: the launcher relabels the frame of a binary send as
-        // text, and this is what a client must see of it
-        String text = "héllo ✓ \uD83D\uDE42 " + "ü".repeat(20_000);
-        byte[] binary = new byte[30_000];
+        // one-, two-, three- and four-byte UTF-8, half the size limit: the launcher relabels the frame of a binary
+        // send as text, and this is what a client must see of it
+        String text = "héllo ✓ \uD83D\uDE42 " + "ü".repeat(maxMessageBytes() / 4);
+        byte[] binary = new byte[maxMessageBytes() / 2];
         new Random(7).nextBytes(binary);
         a.sendText(text);
         a.send(RawClient.BINARY, true, binary);
