@@ -16,12 +16,15 @@ class ConnectionWriterTest {
     /** A write queue that completes writes only when told to (or at once, when {@code immediate}). */
     private static final class FakeSink implements ConnectionWriter.Sink {
         final List<String> written = new ArrayList<>();
+        /** The same writes as handed over, undecoded. */
+        final List<ByteBuffer> frames = new ArrayList<>();
         final List<Consumer<Throwable>> pending = new ArrayList<>();
         boolean immediate;
         boolean closed;
 
         @Override
         public void write(ByteBuffer bytes, Consumer<Throwable> done) {
+            frames.add(bytes.duplicate());
             written.add(StandardCharsets.UTF_8.decode(bytes).toString());
             if (immediate) {
                 done.accept(null);
@@ -201,18 +204,10 @@ class ConnectionWriterTest {
 
     @Test
     void markedSendLeavesAsTextAndOnlyItsBinaryFrameIsChanged() {
-        List<ByteBuffer> frames = new ArrayList<>();
-        ConnectionWriter counting = new ConnectionWriter(new ConnectionWriter.Sink() {
-            @Override
-            public void write(ByteBuffer bytes, Consumer<Throwable> done) {
-                frames.add(bytes.duplicate());
-                done.accept(null);
-            }
-
-            @Override
-            public void close() {
-            }
-        }, Runnable::run);
+        FakeSink sink = new FakeSink();
+        sink.immediate = true;
+        ConnectionWriter counting = new ConnectionWriter(sink, Runnable::run);
+        List<ByteBuffer> frames = sink.frames;
         // a ping written during the send passes as it is, then the send's binary frame becomes text (FIN kept)
         assertTrue(counting.sendMarked(() -> {
             counting.write(frame(0x89, ""), null);
