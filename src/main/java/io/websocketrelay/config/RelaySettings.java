@@ -1,5 +1,7 @@
 package io.websocketrelay.config;
 
+import io.websocketrelay.admission.Tokens;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

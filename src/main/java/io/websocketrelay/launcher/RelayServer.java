@@ -1,8 +1,12 @@
 package io.websocketrelay.launcher;
 
-import io.websocketrelay.relay.Admission;
-import io.websocketrelay.relay.Pairings;
-import io.websocketrelay.relay.RelayEndpoint;
+import io.websocketrelay.launcher.io.HandshakeGate;
+import io.websocketrelay.launcher.io.IoTuning;
+import io.websocketrelay.launcher.io.HttpPages;
+
+import io.websocketrelay.admission.Admission;
+import io.websocketrelay.core.Pairings;
+import io.websocketrelay.endpoint.RelayEndpoint;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;

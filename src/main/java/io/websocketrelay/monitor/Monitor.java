@@ -1,7 +1,7 @@
 package io.websocketrelay.monitor;
 
-import io.websocketrelay.relay.Pairings;
-import io.websocketrelay.relay.RelayStats;
+import io.websocketrelay.core.Pairings;
+import io.websocketrelay.core.RelayStats;
 import java.util.Locale;
 import java.util.Map;
 

@@ -1,7 +1,9 @@
 package io.websocketrelay.web;
 
-import io.websocketrelay.relay.Admission;
-import io.websocketrelay.relay.Pairings;
+import io.websocketrelay.core.Protocol;
+
+import io.websocketrelay.admission.Admission;
+import io.websocketrelay.core.Pairings;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

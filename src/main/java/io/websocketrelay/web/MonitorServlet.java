@@ -1,7 +1,7 @@
 package io.websocketrelay.web;
 
 import io.websocketrelay.monitor.Monitor;
-import io.websocketrelay.relay.Pairings;
+import io.websocketrelay.core.Pairings;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

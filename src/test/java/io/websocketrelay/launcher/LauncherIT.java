@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.websocketrelay.relay.Protocol;
+import io.websocketrelay.core.Protocol;
 import io.websocketrelay.testing.RelayClient;
 import jakarta.websocket.CloseReason;
 import java.io.BufferedReader;

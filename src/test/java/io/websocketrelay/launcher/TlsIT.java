@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.websocketrelay.config.RelaySettings;
-import io.websocketrelay.relay.Protocol;
+import io.websocketrelay.core.Protocol;
 import io.websocketrelay.testing.RelayClient;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.websocketrelay.config.RelaySettings;
-import io.websocketrelay.relay.Pairings;
-import io.websocketrelay.relay.Peer;
-import io.websocketrelay.relay.Transport;
+import io.websocketrelay.core.Pairings;
+import io.websocketrelay.core.Peer;
+import io.websocketrelay.core.Transport;
 import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,151 @@
+package io.websocketrelay.admission;
+
+import io.websocketrelay.core.Protocol;
+
+import io.websocketrelay.config.RelaySettings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides whether an upgrade request may become a relay connection, before the upgrade: the path must be one id, the
+ * origin allowed, the token right, and the client address within its limits. Protocol-neutral: the launcher asks it
+ * from a Grizzly filter, the WAR from a servlet filter, and both answer a refusal with its HTTP status.
+ *
+ * <p>Threading: safe for concurrent use.
+ */
+public final class Admission {
+
+    /** Why an upgrade was refused: the HTTP status to answer with, a metric label and a reason for the log. */
+    public record Refusal(int status, String label, String reason) {
+    }
+
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    private static final int SWEEP_EVERY = 1024;
+
+    private final RelaySettings settings;
+    private final LongSupplier nanoClock;
+    private final Tokens tokens;
+    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> arrivals = new ConcurrentHashMap<>();
+    private final AtomicInteger checks = new AtomicInteger();
+
+    public Admission(RelaySettings settings) {
+        this(settings, System::nanoTime, System::currentTimeMillis);
+    }
+
+    Admission(RelaySettings settings, LongSupplier nanoClock, LongSupplier wallClockMillis) {
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.tokens = new Tokens(settings.token(), settings.tokenHmacKey(), wallClockMillis);
+    }
+
+    /**
+     * Checks an upgrade request. An admitted request from an address counts against that address until
+     * {@link #release} (only when {@code countOpen} is set: a caller that cannot learn when the connection ends
+     * passes {@code false}, and the per-address connection limit does not apply).
+     *
+     * @param idPath    the raw request path after the context path and scope, e.g. {@code /abc}
+     * @param query     the raw query string, or {@code null}
+     * @param origin    the {@code Origin} header, or {@code null}
+     * @param protocols the {@code Sec-WebSocket-Protocol} header, or {@code null}
+     * @param address   the client's address
+     * @param countOpen whether to count the connection against its address
+     * @return {@code null} to admit, else why not
+     */
+    public Refusal check(String idPath, String query, String origin, String protocols, String address,
+            boolean countOpen) {
+        if (idPath.length() < 2 || idPath.charAt(0) != '/' || idPath.indexOf('/', 1) >= 0) {
+            return new Refusal(404, "path", "not one id: " + idPath);
+        }
+        if (!settings.allowedOrigins().isEmpty() && (origin == null || !settings.allowedOrigins().contains(origin))) {
+            return new Refusal(403, "origin", "origin not allowed: " + origin);
+        }
+        if (tokens.enabled()) {
+            String token = Tokens.find(query, protocols);
+            if (token == null) {
+                return new Refusal(401, "token", "no token");
+            }
+            if (!tokens.accepts(token, idPath.substring(1))) {
+                return new Refusal(403, "token", "token refused");
+            }
+        }
+        if (settings.connectionsPerSecondPerAddress() > 0 && !arrived(address)) {
+            return new Refusal(429, "rate", "more than " + settings.connectionsPerSecondPerAddress()
+                    + " new connections per second from " + address);
+        }
+        if (countOpen && settings.maxConnectionsPerAddress() > 0) {
+            AtomicInteger count = open.computeIfAbsent(address, key -> new AtomicInteger());
+            if (count.incrementAndGet() > settings.maxConnectionsPerAddress()) {
+                release(address);
+                return new Refusal(503, "address", "more than " + settings.maxConnectionsPerAddress()
+                        + " connections from " + address);
+            }
+        }
+        return null;
+    }
+
+    /** Tells that an admitted connection from {@code address} (counted with {@code countOpen}) has ended. */
+    public void release(String address) {
+        if (settings.maxConnectionsPerAddress() > 0) {
+            open.computeIfPresent(address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
+    }
+
+    /** @return the number of addresses with open connections or recent arrivals that are tracked */
+    int trackedAddresses() {
+        return open.size() + arrivals.size();
+    }
+
+    /** A token bucket per address: one second's worth of burst, refilled continuously. */
+    private boolean arrived(String address) {
+        long now = nanoClock.getAsLong();
+        if (checks.incrementAndGet() % SWEEP_EVERY == 0) {
+            sweep(now);
+        }
+        Bucket bucket = arrivals.computeIfAbsent(address, key -> new Bucket(settings.connectionsPerSecondPerAddress(), now));
+        return bucket.take(settings.connectionsPerSecondPerAddress(), now);
+    }
+
+    /** Forgets buckets that have been full for a second: their addresses are within the limit again. */
+    private void sweep(long now) {
+        for (Iterator<Bucket> it = arrivals.values().iterator(); it.hasNext(); ) {
+            if (it.next().isFullAt(settings.connectionsPerSecondPerAddress(), now)) {
+                it.remove();
+            }
+        }
+    }
+
+    private static final class Bucket {
+        private double tokens;
+        private long last;
+
+        Bucket(int perSecond, long now) {
+            this.tokens = perSecond;
+            this.last = now;
+        }
+
+        synchronized boolean take(int perSecond, long now) {
+            tokens = Math.min(perSecond, tokens + (now - last) * (double) perSecond / SECOND_NANOS);
+            last = now;
+            if (tokens >= 1) {
+                tokens--;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized boolean isFullAt(int perSecond, long now) {
+            return tokens + (now - last) * (double) perSecond / SECOND_NANOS >= perSecond;
+        }
+    }
+
+    /** Constant-time comparison of two strings. */
+    static boolean same(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

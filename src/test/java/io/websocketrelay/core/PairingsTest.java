@@ -1,0 +1,315 @@
+package io.websocketrelay.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.websocketrelay.config.RelaySettings;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pairing sequences of the original protocol, with fake connections. */
+class PairingsTest {
+
+    private final Pairings pairings = new Pairings(RelaySettings.defaults());
+
+    @Test
+    void firstClientWaitsAndSecondPairsWithIt() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        pairings.join("x", a);
+        assertEquals(List.of("/status:waiting"), a.take());
+        pairings.join("x", b);
+        assertEquals(List.of("/status:connected"), b.take());
+        assertEquals(List.of("/remote:open", "/status:connected"), a.take());
+        assertEquals(0, pairings.waiting());
+    }
+
+    @Test
+    void oneIdServesSeparatePairs() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        FakeTransport d = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Peer pc = pairings.join("x", c);
+        assertEquals(List.of("/status:waiting"), c.take());
+        Peer pd = pairings.join("x", d);
+        assertEquals(List.of("/status:waiting", "/remote:open", "/status:connected"), a.take());
+        assertEquals(List.of("/remote:open", "/status:connected"), c.take());
+        assertEquals(List.of("/status:connected"), d.take());
+        pairings.relay(pa, "for b");
+        pairings.relay(pd, "for c");
+        assertEquals(List.of("/status:connected", "for b"), b.take());
+        assertEquals(List.of("for c"), c.take());
+        pairings.relay(pb, "for a");
+        pairings.relay(pc, "for d");
+        assertEquals(List.of("for a"), a.take());
+        assertEquals(List.of("for d"), d.take());
+    }
+
+    @Test
+    void survivorWaitsAgainWhenNobodyWaits() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        pairings.leave(pb);
+        assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
+        assertEquals(1, pairings.waiting());
+    }
+
+    @Test
+    void survivorPairsWithTheWaiterAsJoiner() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Peer pc = pairings.join("x", c);
+        a.take();
+        c.take();
+        pairings.leave(pb);
+        assertEquals(List.of("/remote:close", "/status:connected"), a.take());
+        assertEquals(List.of("/remote:open", "/status:connected"), c.take());
+        pairings.relay(pa, "hello c");
+        assertEquals(List.of("hello c"), c.take());
+        pairings.relay(pc, "hello a");
+        assertEquals(List.of("hello a"), a.take());
+    }
+
+    @Test
+    void waiterThatLeavesEmptiesTheSlot() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.leave(pa);
+        assertEquals(0, pairings.waiting());
+        pairings.join("x", b);
+        assertEquals(List.of("/status:waiting"), b.take());
+    }
+
+    @Test
+    void leavingTwiceIsHarmless() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        pairings.leave(pb);
+        pairings.leave(pb);
+        assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
+        assertEquals(1, pairings.connections());
+    }
+
+    @Test
+    void messageSentAloneIsAnsweredWithTheOriginalsError() {
+        FakeTransport a = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        a.take();
+        pairings.relay(pa, "hello?");
+        pairings.relay(pa, ByteBuffer.wrap(new byte[5]));
+        assertEquals(List.of("/error:0001:The message was not received by anyone.:hello?",
+                "/error:0002:The binary message was not received by anyone.:5 bytes"), a.take());
+    }
+
+    @Test
+    void relayedTextIsNeverInterpreted() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        b.take();
+        pairings.relay(pa, "/remote:close");
+        pairings.relay(pa, "/remote:open");
+        assertEquals(List.of("/remote:close", "/remote:open"), b.take());
+        pairings.relay(pb, "still paired");
+        assertEquals(List.of("still paired"), a.take());
+    }
+
+    @Test
+    void binaryIsRelayedNotEchoed() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        a.take();
+        b.take();
+        pairings.relay(pa, ByteBuffer.wrap("bytes".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("binary:bytes"), b.take());
+        assertEquals(List.of(), a.take());
+    }
+
+    @Test
+    void dataSentToALeftPeerNeverReachesItsSuccessor() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        pairings.leave(pa);
+        pairings.join("x", c);
+        b.take();
+        c.take();
+        // pa has left: what it still sends goes nowhere, and b (now with c) does not see it
+        pairings.relay(pa, "late");
+        assertEquals(List.of(), b.take());
+        assertEquals(List.of(), c.take());
+        pairings.relay(pb, "to c");
+        assertEquals(List.of("to c"), c.take());
+    }
+
+    @Test
+    void messageRelayedOnAnOldLinkIsRefusedByAReceiverPairedAgain() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        Link old = pa.link();
+        // the race: a's thread read its link, then a left and b was matched with c before a's message was queued
+        pairings.leave(pa);
+        pairings.join("x", c);
+        b.take();
+        assertEquals(Peer.Offer.REFUSED, pb.relayed("late", old));
+        pb.flush();
+        assertEquals(List.of(), b.take());
+    }
+
+    @Test
+    void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
+        Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = small.join("x", a);
+        small.join("x", b);
+        a.take();
+        b.take();
+        b.stall();
+        String kilobyte = "k".repeat(1000);
+        int sent = 0;
+        while (b.closeCode() < 0 && sent < 100) {
+            small.relay(pa, kilobyte);
+            sent++;
+        }
+        assertEquals(Protocol.CLOSE_SLOW_RECEIVER, b.closeCode());
+        assertTrue(sent <= 6, "closed after " + sent + " messages");
+        assertTrue(small.sendQueueHighWaterMark() <= 4096);
+        assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
+        assertEquals(1, small.connections());
+    }
+
+    @Test
+    void oneSendInFlightAndOrderKept() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        for (int i = 0; i < 50; i++) {
+            pairings.relay(pa, "m" + i);
+        }
+        assertEquals(List.of("m0"), b.take());
+        b.complete();
+        List<String> rest = b.take();
+        assertEquals(49, rest.size());
+        for (int i = 0; i < 49; i++) {
+            assertEquals("m" + (i + 1), rest.get(i));
+        }
+        assertEquals(1, b.maxSendsInFlight());
+    }
+
+    @Test
+    void heartbeatClosesWhoDoesNotAnswerAndPingsWhoDoes() {
+        FakeTransport quiet = new FakeTransport();
+        FakeTransport lively = new FakeTransport();
+        Peer silent = pairings.join("h", quiet);
+        Peer answering = pairings.join("h", lively);
+        assertEquals(Peer.Beat.FINE, silent.beat(true, 0));
+        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        answering.heard();
+        assertEquals(Peer.Beat.DEAD, silent.beat(true, 0));
+        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        assertEquals(1, quiet.pings());
+        assertEquals(2, lively.pings());
+        assertEquals(Peer.Beat.FINE, silent.beat(false, 0), "no verdict on a tick without a ping");
+    }
+
+    @Test
+    void idleClientIsFoundAfterItsTicks() {
+        Peer peer = pairings.join("i", new FakeTransport());
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2), "joining counts as activity");
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        peer.received();
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Peer.Beat.IDLE, peer.beat(false, 2));
+    }
+
+    @Test
+    void relayThatIsFullClosesNewcomersWith1013() {
+        Pairings full = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_CONNECTIONS, "2")));
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        FakeTransport c = new FakeTransport();
+        Peer pa = full.join("x", a);
+        full.join("y", b);
+        assertEquals(null, full.join("z", c));
+        assertEquals(Protocol.CLOSE_TRY_AGAIN_LATER, c.closeCode());
+        full.leave(pa);
+        FakeTransport d = new FakeTransport();
+        full.join("z", d);
+        assertEquals(List.of("/status:waiting"), d.take());
+    }
+
+    @Test
+    void stoppingRelayClosesEveryoneAndNewcomersWith1001() {
+        FakeTransport a = new FakeTransport();
+        pairings.join("x", a);
+        pairings.shutdown();
+        assertEquals(Protocol.CLOSE_GOING_AWAY, a.closeCode());
+        FakeTransport late = new FakeTransport();
+        assertEquals(null, pairings.join("x", late));
+        assertEquals(Protocol.CLOSE_GOING_AWAY, late.closeCode());
+    }
+
+    @Test
+    void stoppingRelayDeliversWhatItQueuedBeforeClosing() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        pairings.relay(pa, "one");
+        pairings.relay(pa, "two");
+        pairings.shutdown();
+        assertEquals(-1, b.closeCode(), "closed before its queue was sent");
+        b.complete();
+        assertEquals(List.of("one", "two"), b.take());
+        assertEquals(Protocol.CLOSE_GOING_AWAY, b.closeCode());
+    }
+
+    @Test
+    void longQueueOfInlineCompletionsDoesNotRecurse() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        pairings.join("x", b);
+        b.take();
+        b.stall();
+        for (int i = 0; i < 20_000; i++) {
+            pairings.relay(pa, "");
+        }
+        b.complete(); // the other 19,999 complete inline, one after another
+        assertEquals(20_000, b.take().size());
+        assertFalse(b.closeCode() >= 0);
+    }
+}
