@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * Decides whether an upgrade request may become a relay connection, before the upgrade: the path must be one id, the
- * origin allowed, the token right, and the client address within its limits. Protocol-neutral: the launcher asks it
- * from a Grizzly filter, the WAR from a servlet filter, and both answer a refusal with its HTTP status.
+ * Decides whether an upgrade request may become a relay connection, before the upgrade: the path must name one id
+ * (a pair id, or a room's as {@code /room/<id>}), the origin allowed, the token right, and the client address within
+ * its limits. Protocol-neutral: the launcher asks it from a Grizzly filter, the WAR from a servlet filter, and both
+ * answer a refusal with its HTTP status.
  *
  * <p>Threading: safe for concurrent use.
  */
@@ -24,6 +25,8 @@ public final class Admission {
     public record Refusal(int status, String label, String reason) {
     }
 
+    /** The path of the room endpoint before the room's id. */
+    private static final String ROOM_PATH = "/room/";
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final int SWEEP_EVERY = 1024;
 
@@ -59,7 +62,8 @@ public final class Admission {
      */
     public Refusal check(String idPath, String query, String origin, String protocols, String address,
             boolean countOpen) {
-        if (idPath.length() < 2 || idPath.charAt(0) != '/' || idPath.indexOf('/', 1) >= 0) {
+        String id = idOf(idPath);
+        if (id == null) {
             return new Refusal(404, "path", "not one id: " + idPath);
         }
         if (!settings.allowedOrigins().isEmpty() && (origin == null || !settings.allowedOrigins().contains(origin))) {
@@ -70,7 +74,7 @@ public final class Admission {
             if (token == null) {
                 return new Refusal(401, "token", "no token");
             }
-            if (!tokens.accepts(token, idPath.substring(1))) {
+            if (!tokens.accepts(token, id)) {
                 return new Refusal(403, "token", "token refused");
             }
         }
@@ -87,6 +91,18 @@ public final class Admission {
             }
         }
         return null;
+    }
+
+    /**
+     * @return the raw id of a path that names one pair id ({@code /<id>}) or one room ({@code /room/<id>}), or
+     *         {@code null} for any other path; {@code /room} alone is the pair id {@code room}
+     */
+    static String idOf(String idPath) {
+        int start = idPath.startsWith(ROOM_PATH) ? ROOM_PATH.length() : 1;
+        if (idPath.length() <= start || idPath.charAt(0) != '/' || idPath.indexOf('/', start) >= 0) {
+            return null;
+        }
+        return idPath.substring(start);
     }
 
     /** Tells that an admitted connection from {@code address} (counted with {@code countOpen}) has ended. */

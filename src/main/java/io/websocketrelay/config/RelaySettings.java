@@ -32,11 +32,12 @@ import java.util.stream.Collectors;
  * @param tokenHmacKey                 see {@link #TOKEN_HMAC_KEY}; empty for none
  * @param handshakeTimeoutMillis       see {@link #HANDSHAKE_TIMEOUT_MS}
  * @param shutdownGraceMillis          see {@link #SHUTDOWN_GRACE_MS}
+ * @param roomCapacity                 see {@link #ROOM_CAPACITY}
  */
 public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxIdBytes, Pattern idPattern,
         long pingIntervalMillis, long idleTimeoutMillis, int maxConnections, int maxConnectionsPerAddress,
         int connectionsPerSecondPerAddress, int messagesPerSecond, long bytesPerSecond, Set<String> allowedOrigins,
-        String token, String tokenHmacKey, long handshakeTimeoutMillis, long shutdownGraceMillis) {
+        String token, String tokenHmacKey, long handshakeTimeoutMillis, long shutdownGraceMillis, int roomCapacity) {
 
     /** Largest message a client may send: UTF-8 bytes of text; larger closes the sender with 1009. */
     public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536",
@@ -102,9 +103,13 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
     public static final Key SHUTDOWN_GRACE_MS = new Key("relay.shutdown-grace-ms", "5000",
             "how long a stopping relay waits for clients to take their 1001 close (ms)");
 
+    /** Most members of one room; one more is upgraded and closed at once with 1013, and no member hears of it. */
+    public static final Key ROOM_CAPACITY = new Key("relay.room-capacity", "50",
+            "most members of one room; one more is closed with 1013 (room full) right after it opens");
+
     /** Every key, in the order of {@code --help}. */
     public static final List<Key> KEYS = List.of(MAX_MESSAGE_BYTES, SEND_BUFFER_BYTES, MAX_ID_BYTES, ID_PATTERN,
-            PING_INTERVAL_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
+            PING_INTERVAL_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, ROOM_CAPACITY, MAX_CONNECTIONS_PER_ADDRESS,
             CONNECTIONS_PER_SECOND_PER_ADDRESS, MESSAGES_PER_SECOND, BYTES_PER_SECOND, ALLOWED_ORIGINS, TOKEN,
             TOKEN_HMAC_KEY, HANDSHAKE_TIMEOUT_MS, SHUTDOWN_GRACE_MS);
 
@@ -158,7 +163,8 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
                 TOKEN.read(environment, properties),
                 TOKEN_HMAC_KEY.read(environment, properties),
                 HANDSHAKE_TIMEOUT_MS.parseLong(HANDSHAKE_TIMEOUT_MS.read(environment, properties), 0),
-                SHUTDOWN_GRACE_MS.parseLong(SHUTDOWN_GRACE_MS.read(environment, properties), 0));
+                SHUTDOWN_GRACE_MS.parseLong(SHUTDOWN_GRACE_MS.read(environment, properties), 0),
+                intValue(ROOM_CAPACITY, environment, properties, 1, Integer.MAX_VALUE));
     }
 
     private static int intValue(Key key, UnaryOperator<String> environment, UnaryOperator<String> properties,

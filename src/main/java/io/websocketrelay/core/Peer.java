@@ -1,75 +1,82 @@
 package io.websocketrelay.core;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client on the relay: the id it joined, its pairing, and the single ordered path of everything sent to it.
+ * One client on the relay: the id it joined, the {@link Route} it is on, and the single ordered path of everything
+ * sent to it.
  *
  * <p>Control messages and relayed data for a client go through one queue, with at most one send in flight on its
  * {@link Transport}; so they never interleave or reorder. The bytes queued or in flight are counted: past the send
- * buffer the client is closed with {@link Protocol#CLOSE_SLOW_RECEIVER}, its queue is dropped, and the relay is told
- * through {@code onBroken} so its peer can be matched again. Text counts one byte per character.
+ * buffer the client is closed with {@link Protocol#CLOSE_SLOW_RECEIVER}, its queue is dropped, and its
+ * {@link Conversation} is told, so that whoever it talked to learns of it.
  *
- * <p>Threading: all state is guarded by {@code this}. No method calls the transport or {@code onBroken} while holding
- * that lock, and {@link Pairings} may call the enqueueing methods while holding its own id lock (never the other
- * way round). Sending starts only in {@link #flush()}, which the caller runs after releasing any lock of its own.
+ * <p>Threading: all state is guarded by {@code this}. No method calls the transport or the conversation while holding
+ * that lock; {@link Link#connect()} takes the locks of two peers in {@link #serial()} order, and nothing else takes
+ * a second lock while holding a peer's. Sending starts only in {@link #flush()}, which the caller runs after
+ * releasing any lock of its own.
  */
 public final class Peer implements Transport.SendCallback {
 
     private static final Logger LOG = Logger.getLogger(Peer.class.getName());
+    private static final AtomicLong SERIALS = new AtomicLong();
+    private static final Outbound WAITING = Outbound.text(Protocol.WAITING);
+    private static final Outbound CONNECTED = Outbound.text(Protocol.CONNECTED);
+    private static final Outbound REMOTE_OPEN = Outbound.text(Protocol.REMOTE_OPEN);
+    private static final Outbound REMOTE_CLOSE = Outbound.text(Protocol.REMOTE_CLOSE);
 
     /** What happened to a message offered to a peer. */
     enum Offer {
         /** Queued; call {@link #flush()}. */
         QUEUED,
-        /** The peer is not (or no longer) on the given link, or it is closed; nothing was queued. */
+        /** The peer is not (or no longer) on the given route, or it is closed; nothing was queued. */
         REFUSED,
         /** The peer's send buffer overflowed; it is being closed; call {@link #flush()} to finish that. */
         OVERFLOW
     }
 
+    /** The outcome of {@link Link#connect()}. */
+    enum Pairing { LINKED, WAITER_GONE, JOINER_GONE }
+
     private enum State { OPEN, OVERFLOWED, CLOSED }
 
     private final String id;
+    private final long serial = SERIALS.incrementAndGet();
     private final Transport transport;
     private final long sendBuffer;
-    private final Consumer<Peer> onBroken;
+    private final Conversation conversation;
     private final RelayStats stats;
+    private final Liveness liveness = new Liveness();
 
     // guarded by this
-    private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
+    private final ArrayDeque<Outbound> queue = new ArrayDeque<>(4);
     private State state = State.OPEN;
-    private Link link;
+    private Route route;
+    /** Counts the times this peer was matched anew; an answer of the matchmaker for an older round is stale. */
+    private int round;
+    /** Whether {@link Protocol#WAITING} was queued in this round. */
+    private boolean toldWaiting;
     private long pendingBytes;
     private long inFlightBytes = -1;
     private boolean draining;
-    private boolean waiting;
     private int closeCode;          // non-zero: close with it once everything queued is sent
     private String closeReason;
 
-    // liveness: written by the connection's threads, read and reset by the heartbeat
-    private volatile boolean heard = true;
-    private volatile boolean active = true;
-    // touched by the heartbeat thread only
-    private boolean pinged;
-    private int idleTicks;
-
     /**
-     * @param id         the id the client joined
-     * @param transport  its connection
-     * @param sendBuffer the most bytes that may be queued or in flight for it
-     * @param onBroken   told once when the peer is closed by the relay (overflow) or a send fails
-     * @param stats      the relay's counters
+     * @param id           the id the client joined (a pair id or a room id)
+     * @param transport    its connection
+     * @param sendBuffer   the most bytes that may be queued or in flight for it
+     * @param conversation where its messages go; told once when the relay closes it (overflow, failed send)
+     * @param stats        the relay's counters
      */
-    Peer(String id, Transport transport, long sendBuffer, Consumer<Peer> onBroken, RelayStats stats) {
+    public Peer(String id, Transport transport, long sendBuffer, Conversation conversation, RelayStats stats) {
         this.id = id;
         this.transport = transport;
         this.sendBuffer = sendBuffer;
-        this.onBroken = onBroken;
+        this.conversation = conversation;
         this.stats = stats;
     }
 
@@ -78,14 +85,24 @@ public final class Peer implements Transport.SendCallback {
         return id;
     }
 
-    /** @return the link this peer is on, or {@code null} while it is alone */
-    synchronized Link link() {
-        return link;
+    /** @return a number unique to this peer in this process, which orders the taking of two peers' locks */
+    long serial() {
+        return serial;
     }
 
-    /** @return whether this peer is the one waiting in its id's slot */
-    synchronized boolean isWaiting() {
-        return waiting;
+    /** Hands a message this client sent to its conversation. */
+    public void relay(Outbound message) {
+        conversation.relay(this, message);
+    }
+
+    /** This client left (its connection closed or failed). */
+    public void leave() {
+        conversation.leave(this);
+    }
+
+    /** @return the route this peer is on, or {@code null} while it is alone */
+    synchronized Route route() {
+        return route;
     }
 
     /** @return whether this peer is still served: neither left, failed nor overflowed */
@@ -93,55 +110,51 @@ public final class Peer implements Transport.SendCallback {
         return state == State.OPEN;
     }
 
-    /** @return the bytes queued or in flight for this peer */
-    synchronized long pendingBytes() {
-        return pendingBytes;
+    /** @return whether this peer is alone on its id and was told it waits */
+    synchronized boolean isWaiting() {
+        return state == State.OPEN && route == null && toldWaiting;
     }
 
-    /** Queues a control message; returns whether the peer took it. */
-    synchronized boolean control(String message) {
-        return enqueue(message, message.length()) == Offer.QUEUED;
+    /** @return the round of matching this peer is in */
+    synchronized int round() {
+        return round;
+    }
+
+    /** Queues a control message or an answer; returns whether the peer took it. */
+    synchronized boolean control(Outbound message) {
+        return enqueue(message) == Offer.QUEUED;
     }
 
     /**
-     * Queues the answer to a message that found no peer, unless this client was paired meanwhile: then the
-     * message should be relayed instead, and the answer would arrive after {@code /status:connected}.
+     * Queues the answer to a message that found nobody on {@code expected}, unless this peer moved to another route
+     * since: then the caller tries the message again on the new one, so that it never arrives as an answer after
+     * the control messages of the new route.
      *
-     * @return whether this client is still unpaired (the answer was queued, or it is closing)
+     * @return whether the answer was queued or the peer is closing; {@code false} means try again
      */
-    synchronized boolean refusedWhileAlone(String answer) {
-        if (link != null && state == State.OPEN) {
+    synchronized boolean answerIfStillOn(Route expected, Outbound answer) {
+        if (state != State.OPEN) {
+            return true;
+        }
+        if (route != expected) {
             return false;
         }
-        enqueue(answer, answer.length());
+        enqueue(answer);
         return true;
     }
 
-    /** Marks this peer as the one waiting on its id and queues {@link Protocol#WAITING}. */
-    synchronized boolean await() {
-        if (state != State.OPEN) {
-            return false;
-        }
-        waiting = true;
-        link = null;
-        return enqueue(Protocol.WAITING, Protocol.WAITING.length()) == Offer.QUEUED;
-    }
-
     /**
-     * Puts this peer on a link and queues the given control messages, in one step: nothing relayed on the link can
-     * come before them. The link is kept even if the messages overflow the send buffer, so that the leave that
-     * follows tells the other side.
+     * Puts this peer on a route of its own making (a room) and queues the given messages in the same step.
      *
-     * @return whether the peer was open and took them all
+     * @return whether the peer was open and took them
      */
-    synchronized boolean pair(Link newLink, String... messages) {
+    synchronized boolean join(Route newRoute, Outbound... messages) {
         if (state != State.OPEN) {
             return false;
         }
-        waiting = false;
-        link = newLink;
-        for (String message : messages) {
-            if (enqueue(message, message.length()) != Offer.QUEUED) {
+        route = newRoute;
+        for (Outbound message : messages) {
+            if (enqueue(message) != Offer.QUEUED) {
                 return false;
             }
         }
@@ -149,56 +162,92 @@ public final class Peer implements Transport.SendCallback {
     }
 
     /**
-     * Takes this peer off {@code oldLink} and queues {@link Protocol#REMOTE_CLOSE}: every message relayed on the old
-     * link was queued before it.
+     * Tells this peer it waits, if the matchmaker's answer for {@code forRound} is still current and no joiner has
+     * linked it meanwhile (then {@link #linkAsWaiter} told it already).
+     *
+     * @return {@code false} when the peer is closed, so the caller withdraws it from the matchmaker
+     */
+    synchronized boolean await(int forRound) {
+        if (state != State.OPEN) {
+            return false;
+        }
+        if (forRound == round && route == null && !toldWaiting) {
+            toldWaiting = true;
+            enqueue(WAITING);
+        }
+        return true;
+    }
+
+    // caller holds this (Link.connect)
+    boolean canLink() {
+        return state == State.OPEN && route == null;
+    }
+
+    // caller holds this (Link.connect)
+    void linkAsWaiter(Link link) {
+        route = link;
+        if (!toldWaiting) {
+            toldWaiting = true;
+            enqueue(WAITING);
+        }
+        enqueue(REMOTE_OPEN);
+        enqueue(CONNECTED);
+    }
+
+    // caller holds this (Link.connect)
+    void linkAsJoiner(Link link) {
+        route = link;
+        if (toldWaiting) {
+            enqueue(REMOTE_OPEN); // it was told it waits (a race of two waiters): it hears that a peer came
+        }
+        enqueue(CONNECTED);
+    }
+
+    /**
+     * Takes this peer off {@code oldLink}, queues {@link Protocol#REMOTE_CLOSE} (after everything relayed on the old
+     * link) and starts a new round of matching.
      *
      * @return whether the peer was on that link and is still open, so it should be matched again
      */
     synchronized boolean unpair(Link oldLink) {
-        if (link != oldLink) {
+        if (route != oldLink) {
             return false;
         }
-        link = null;
-        if (state != State.OPEN) {
-            return false;
-        }
-        return enqueue(Protocol.REMOTE_CLOSE, Protocol.REMOTE_CLOSE.length()) == Offer.QUEUED;
+        route = null;
+        round++;
+        toldWaiting = false;
+        return state == State.OPEN && enqueue(REMOTE_CLOSE) == Offer.QUEUED;
     }
 
     /**
      * Marks this peer gone: nothing more is queued or sent to it.
      *
-     * @return the link it was on, or {@code null}
+     * @return the route it was on, or {@code null}
      */
-    synchronized Link retire() {
-        Link old = link;
-        link = null;
-        waiting = false;
+    synchronized Route retire() {
+        Route old = route;
+        route = null;
         state = State.CLOSED;
         dropQueue();
         return old;
     }
 
-    /**
-     * Offers a message relayed on {@code via}; it is queued only if this peer is still on that link.
-     *
-     * @param message a {@link String} or a {@link ByteBuffer}
-     */
-    synchronized Offer relayed(Object message, Link via) {
-        if (link != via) {
+    /** Offers a message sent along {@code via}; it is queued only if this peer is still on that route. */
+    synchronized Offer offer(Outbound message, Route via) {
+        if (route != via) {
             return Offer.REFUSED;
         }
-        return enqueue(message, message instanceof String text ? text.length() : ((ByteBuffer) message).remaining());
+        return enqueue(message);
     }
 
     // caller holds this
-    private Offer enqueue(Object message, int size) {
+    private Offer enqueue(Outbound message) {
         if (state != State.OPEN) {
             return Offer.REFUSED;
         }
-        long pending = pendingBytes + size;
+        long pending = pendingBytes + message.size();
         if (pending > sendBuffer) {
-            state = State.OVERFLOWED; // the link stays, so that leave() tells the other side
+            state = State.OVERFLOWED; // the route stays, so that leave() tells the others
             dropQueue();
             return Offer.OVERFLOW;
         }
@@ -220,7 +269,7 @@ public final class Peer implements Transport.SendCallback {
      */
     public void flush() {
         while (true) {
-            Object next;
+            Outbound next;
             boolean closeNow = false;
             synchronized (this) {
                 if (state == State.OVERFLOWED) {
@@ -234,7 +283,7 @@ public final class Peer implements Transport.SendCallback {
                     return;
                 } else {
                     next = queue.poll();
-                    inFlightBytes = next instanceof String text ? text.length() : ((ByteBuffer) next).remaining();
+                    inFlightBytes = next.size();
                     draining = true;
                 }
             }
@@ -246,17 +295,11 @@ public final class Peer implements Transport.SendCallback {
                 stats.slowReceiverDropped();
                 LOG.log(Level.INFO, "Closing a receiver on id {0} that fell more than {1} bytes behind",
                         new Object[] {id, sendBuffer});
-                onBroken.accept(this);
-                transport.close(Protocol.CLOSE_SLOW_RECEIVER, "receiver too slow: send buffer of " + sendBuffer
-                        + " bytes full");
+                drop(Protocol.CLOSE_SLOW_RECEIVER, "receiver too slow: send buffer of " + sendBuffer + " bytes full");
                 return;
             }
             try {
-                if (next instanceof String text) {
-                    transport.sendText(text, this);
-                } else {
-                    transport.sendBinary((ByteBuffer) next, this);
-                }
+                transport.send(next, this);
             } catch (RuntimeException e) {
                 sent(e);
             }
@@ -286,48 +329,36 @@ public final class Peer implements Transport.SendCallback {
         if (broken) {
             stats.sendFailed();
             LOG.log(Level.FINE, "A send to a client on id {0} failed: {1}", new Object[] {id, failure});
-            onBroken.accept(this);
-            transport.close(Protocol.CLOSE_INTERNAL_ERROR, "send failed");
+            drop(Protocol.CLOSE_INTERNAL_ERROR, "send failed");
         } else if (flushHere) {
             flush();
         }
     }
 
+    /** Ends this client for a reason of the relay's: its conversation is told, then its connection is closed. */
+    void drop(int code, String reason) {
+        conversation.leave(this);
+        transport.close(code, reason);
+    }
+
     /** Notes that the client answered a ping. */
     public void heard() {
-        heard = true;
+        liveness.heard();
     }
 
     /** Notes that the client sent a message: it is alive and not idle. */
     public void received() {
-        heard = true;
-        active = true;
+        liveness.received();
     }
 
-    /** What the heartbeat found. */
-    enum Beat { FINE, DEAD, IDLE }
-
-    /**
-     * One heartbeat tick: when {@code ping} is set, decides whether the client is dead (nothing heard since the last
-     * ping) and pings it again; decides whether it is idle (it sent nothing for {@code idleTicksLimit} ticks).
-     */
-    Beat beat(boolean ping, int idleTicksLimit) {
-        if (ping && pinged && !heard) {
-            return Beat.DEAD;
-        }
-        if (idleTicksLimit > 0) {
-            idleTicks = active ? 0 : idleTicks + 1;
-            active = false;
-            if (idleTicks >= idleTicksLimit) {
-                return Beat.IDLE;
-            }
-        }
-        if (ping) {
-            heard = false;
-            pinged = true;
+    /** One heartbeat tick; see {@link Liveness#beat}. Pings the client when the tick says so. */
+    Liveness.Beat beat(boolean ping, int idleTicksLimit) {
+        Liveness.Beat beat = liveness.beat(ping, idleTicksLimit);
+        if (beat == Liveness.Beat.PING) {
             transport.ping();
+            return Liveness.Beat.FINE;
         }
-        return Beat.FINE;
+        return beat;
     }
 
     /**
@@ -344,7 +375,7 @@ public final class Peer implements Transport.SendCallback {
         flush();
     }
 
-    /** Closes this peer's connection (for example when the server stops); the relay learns of it from the close. */
+    /** Closes this peer's connection (for example when it is refused); its conversation learns of it from the close. */
     public void close(int code, String reason) {
         transport.close(code, reason);
     }

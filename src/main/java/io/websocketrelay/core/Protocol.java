@@ -1,5 +1,7 @@
 package io.websocketrelay.core;
 
+import java.util.List;
+
 /**
  * The control messages and close codes of the relay's wire protocol, as the original rust-websocket-relay sends
  * them, plus the few this relay adds.
@@ -23,13 +25,31 @@ public final class Protocol {
      */
     public static final String NOT_RECEIVED_BINARY = "/error:0002:The binary message was not received by anyone.:";
 
+    /** Rooms: the first message to a member, {@code /room:joined:<you>:<others>}, others comma-separated. */
+    public static final String ROOM_JOINED = "/room:joined:";
+    /** Rooms: to every other member when {@code <mid>} joined, {@code /member:open:<mid>}. */
+    public static final String MEMBER_OPEN = "/member:open:";
+    /** Rooms: to every remaining member when {@code <mid>} left in any way, {@code /member:close:<mid>}. */
+    public static final String MEMBER_CLOSE = "/member:close:";
+    /** Rooms: a direct text {@code /to:<mid>:<payload>} from a member to one other member. */
+    public static final String DIRECT_TO = "/to:";
+    /** Rooms: how a direct text arrives, {@code /from:<sender>:<payload>}. */
+    public static final String DIRECT_FROM = "/from:";
+    /** Rooms: prefix of the answer to a direct text that named no current other member; the text follows. */
+    public static final String NO_SUCH_MEMBER = "/error:0003:No such member in the room.:";
+    /** Rooms: prefix of the answer to a broadcast text that began with a reserved prefix; the text follows. */
+    public static final String RESERVED_PREFIX = "/error:0004:Reserved prefix.:";
+    /** Rooms: broadcast texts may not begin with these, so that no member can forge the relay's messages. */
+    public static final List<String> RESERVED = List.of("/room:", "/member:", "/from:", "/error:", "/status:",
+            "/remote:");
+
     /** Close code when the server stops (1001, going away). */
     public static final int CLOSE_GOING_AWAY = 1001;
     /** Close code of a receiver that fell behind by more than its send buffer (1008, policy violation). */
     public static final int CLOSE_SLOW_RECEIVER = 1008;
     /** Close code of a client that sent a message over the size limit (1009, message too big). */
     public static final int CLOSE_TOO_BIG = 1009;
-    /** Close code of a client refused because the relay is full (1013, try again later). */
+    /** Close code of a client refused because the relay or its room is full (1013, try again later). */
     public static final int CLOSE_TRY_AGAIN_LATER = 1013;
     /** Close code of an id that breaks the id rules, or of a client over its rate limit (1008, policy violation). */
     public static final int CLOSE_POLICY = 1008;

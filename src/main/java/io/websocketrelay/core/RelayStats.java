@@ -7,20 +7,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The relay's counters, for health and metrics. Counting on the relay path is one striped add per message
+ * The relay's counters, for health and metrics; one instance per relay, given out by {@link StatsProducer}. Counting on the relay path is one striped add per message
  * ({@link LongAdder}), so it costs nothing measurable under contention.
  */
 public final class RelayStats {
 
     /** Why a message was not relayed. */
-    public enum Refusal { ALONE, TOO_BIG, RATE }
+    public enum Refusal { ALONE, TOO_BIG, RATE, NO_SUCH_MEMBER, RESERVED }
 
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder pairsMade = new LongAdder();
     private final LongAdder textMessages = new LongAdder();
-    private final LongAdder textChars = new LongAdder();
+    private final LongAdder textBytes = new LongAdder();
     private final LongAdder binaryMessages = new LongAdder();
     private final LongAdder binaryBytes = new LongAdder();
+    private final LongAdder roomDeliveries = new LongAdder();
     private final LongAdder slowReceiversDropped = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final Map<Refusal, LongAdder> refused = new ConcurrentHashMap<>();
@@ -37,14 +38,18 @@ public final class RelayStats {
         pairsMade.increment();
     }
 
-    void relayedText(int chars) {
-        textMessages.increment();
-        textChars.add(chars);
+    void relayed(Outbound message) {
+        if (message.isText()) {
+            textMessages.increment();
+            textBytes.add(message.size());
+        } else {
+            binaryMessages.increment();
+            binaryBytes.add(message.size());
+        }
     }
 
-    void relayedBinary(int bytes) {
-        binaryMessages.increment();
-        binaryBytes.add(bytes);
+    void delivered(int receivers) {
+        roomDeliveries.add(receivers);
     }
 
     void slowReceiverDropped() {
@@ -95,8 +100,8 @@ public final class RelayStats {
         return textMessages.sum();
     }
 
-    public long textChars() {
-        return textChars.sum();
+    public long textBytes() {
+        return textBytes.sum();
     }
 
     public long binaryMessages() {
@@ -105,6 +110,11 @@ public final class RelayStats {
 
     public long binaryBytes() {
         return binaryBytes.sum();
+    }
+
+    /** @return messages queued on room members, one per receiver */
+    public long roomDeliveries() {
+        return roomDeliveries.sum();
     }
 
     public long slowReceiversDropped() {

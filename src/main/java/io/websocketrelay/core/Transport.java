@@ -1,20 +1,19 @@
 package io.websocketrelay.core;
 
-import java.nio.ByteBuffer;
-
 /**
- * One client connection as the relay sees it: something that sends a message asynchronously and can be closed.
+ * One client connection as the relay sees it: something that sends a message asynchronously and can be closed. The
+ * WebSocket boundary implements it over a container's session; a peer on another node would implement it over the
+ * cluster's channel.
  *
- * <p>Threading: a {@link Peer} calls the send methods with at most one send in flight and calls
- * {@link SendCallback#sent(Throwable)} handling on any thread, including inside the send call itself.
+ * <p>Threading: a {@link Peer} calls {@link #send} with at most one send in flight, and its callback may run on any
+ * thread, including inside the {@code send} call itself. {@link #close} may be called from any thread, including
+ * from inside a send's completion; an implementation whose container writes a close frame synchronously must hand
+ * that write to a thread of its own.
  */
 public interface Transport {
 
-    /** Sends a text message; {@code done} is called once when it was written or failed. */
-    void sendText(String text, SendCallback done);
-
-    /** Sends a binary message; {@code done} is called once when it was written or failed. */
-    void sendBinary(ByteBuffer data, SendCallback done);
+    /** Sends a message; {@code done} is called once, when it was written or failed. */
+    void send(Outbound message, SendCallback done);
 
     /** Sends a ping; the answer comes back through {@link Peer#heard()}. Never throws. */
     void ping();

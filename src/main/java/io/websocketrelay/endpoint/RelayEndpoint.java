@@ -1,34 +1,27 @@
 package io.websocketrelay.endpoint;
 
-import io.websocketrelay.admission.RateLimit;
-import io.websocketrelay.core.Pairings;
+import io.websocketrelay.admission.IdRules;
+import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.Pairs;
 import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.Protocol;
 import io.websocketrelay.core.RelayStats;
-import io.websocketrelay.launcher.io.TextAsBinary;
-
-import io.websocketrelay.config.RelaySettings;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnOpen;
-import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
-import java.io.EOFException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WebSocket endpoint {@code /<id>}: turns the events of one connection into calls on {@link Pairings}, after
- * the checks that need the connection itself (id rules, message size, rate). One instance serves one connection.
+ * The WebSocket endpoint {@code /<id>} of the pair protocol: checks the id, joins the client to {@link Pairs} and
+ * reads its messages through {@link Incoming}. One instance serves one connection; after {@code @OnOpen} every call
+ * goes to the client's {@link Peer}, not through the bean's client proxy.
  *
  * <p>{@code @Dependent} makes it a bean under annotated discovery too, so every container injects it.
  */
@@ -39,146 +32,34 @@ public class RelayEndpoint {
     private static final Logger LOG = Logger.getLogger(RelayEndpoint.class.getName());
 
     @Inject
-    Pairings pairings;
-    /** {@link #pairings} without its client proxy, for the calls made per message */
-    private Pairings relay;
+    Pairs pairs;
+    @Inject
+    RelaySettings settings;
+    @Inject
+    RelayStats stats;
 
-    private Session session;
     private Peer peer;
-    private int maxMessageBytes;
-    private RateLimit rate;
-    /** The parts so far of a text message that came in fragments, and their size in UTF-8 */
-    private StringBuilder textParts;
-    private long partBytes;
-    /** The parts so far of a binary message that came in fragments */
-    private ByteBuffer binaryParts;
 
     @OnOpen
     public void open(Session session, @PathParam("id") String id) {
-        this.session = session;
-        RelaySettings settings = pairings.settings();
-        this.maxMessageBytes = settings.maxMessageBytes();
-        // a container that assembles a message itself stops at these; the relay assembles fragments itself
-        session.setMaxTextMessageBufferSize(maxMessageBytes);
-        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-        // no idle timeout, as before, but said with -1: Tyrus schedules a timer task for every message sent or
-        // received when the timeout is 0 (that task does nothing), two thread wake-ups per relayed message
-        session.setMaxIdleTimeout(-1);
-        String broken = idRule(id, settings);
+        Incoming.limit(session, settings);
+        String broken = IdRules.check(id, settings);
         if (broken != null) {
             LOG.log(Level.INFO, "Refused session {0}: {1}", new Object[] {session.getId(), broken});
-            pairings.stats().handshakeRefused("id");
+            stats.handshakeRefused("id");
             SessionTransport.close(session, Protocol.CLOSE_POLICY, broken);
             return;
         }
-        rate = RateLimit.of(settings.messagesPerSecond(), settings.bytesPerSecond(), System.nanoTime());
-        // handlers added here rather than @OnMessage methods: the container calls them directly, where an
-        // annotated method costs a reflective call and a lookup of the endpoint instance per message (Tyrus);
-        // partial handlers, because Tyrus looks for decoders and sorts the handlers for every whole message, and
-        // nearly every message arrives in one frame, which a partial handler gets in one call
-        session.addMessageHandler(String.class, this::text);
-        session.addMessageHandler(ByteBuffer.class, this::binary);
-        session.addMessageHandler(PongMessage.class, this::pong);
-        relay = pairings.direct().pairings();
-        peer = relay.join(id, new SessionTransport(session, TextAsBinary.offered()));
+        peer = pairs.join(id, Transports.of(session));
+        if (peer != null) {
+            Incoming.listen(session, peer, settings, stats);
+        }
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
-    }
-
-    /** @return what is wrong with an id, or {@code null} when it follows the rules */
-    static String idRule(String id, RelaySettings settings) {
-        if (id.isEmpty()) {
-            return "empty id";
-        }
-        if (Protocol.longerThan(id, settings.maxIdBytes())) {
-            return "id longer than " + settings.maxIdBytes() + " bytes";
-        }
-        if (settings.idPattern() != null && !settings.idPattern().matcher(id).matches()) {
-            return "id does not match the allowed pattern";
-        }
-        return null;
-    }
-
-    /** A part of a text message; most messages come whole, as one part with {@code last} set. */
-    void text(String part, boolean last) {
-        peer.received();
-        if (textParts == null && last) {
-            if (Protocol.longerThan(part, maxMessageBytes)) {
-                tooBig(session);
-            } else if (withinRate(part.length() > maxMessageBytes / 3 ? utf8Length(part) : part.length())) {
-                relay.relay(peer, part);
-            }
-            return;
-        }
-        partBytes += utf8Length(part);
-        if (partBytes > maxMessageBytes) {
-            textParts = null;
-            tooBig(session);
-            return;
-        }
-        if (textParts == null) {
-            textParts = new StringBuilder(part);
-        } else {
-            textParts.append(part);
-        }
-        if (last) {
-            String text = textParts.toString();
-            textParts = null;
-            int bytes = (int) partBytes;
-            partBytes = 0;
-            if (withinRate(bytes)) {
-                relay.relay(peer, text);
-            }
-        }
-    }
-
-    /**
-     * A part of a binary message; most messages come whole, as one part with {@code last} set. The container may
-     * reuse {@code part} once this returns (Undertow on WildFly does), so the relay queues a copy.
-     */
-    void binary(ByteBuffer part, boolean last) {
-        peer.received();
-        if (binaryParts == null && last) {
-            if (part.remaining() > maxMessageBytes) {
-                tooBig(session);
-            } else if (withinRate(part.remaining())) {
-                relay.relay(peer, ByteBuffer.allocate(part.remaining()).put(part).flip());
-            }
-            return;
-        }
-        long size = (binaryParts == null ? 0 : binaryParts.position()) + (long) part.remaining();
-        if (size > maxMessageBytes) {
-            binaryParts = null;
-            tooBig(session);
-            return;
-        }
-        if (binaryParts == null || binaryParts.remaining() < part.remaining()) {
-            long capacity = Math.min(maxMessageBytes, Math.max(size, 2L * (binaryParts == null ? 512
-                    : binaryParts.capacity())));
-            ByteBuffer grown = ByteBuffer.allocate((int) capacity);
-            if (binaryParts != null) {
-                grown.put(binaryParts.flip());
-            }
-            binaryParts = grown;
-        }
-        binaryParts.put(part);
-        if (last) {
-            ByteBuffer data = binaryParts.flip();
-            binaryParts = null;
-            if (withinRate(data.remaining())) {
-                relay.relay(peer, data);
-            }
-        }
-    }
-
-    void pong(PongMessage pong) {
-        peer.heard();
     }
 
     @OnClose
     public void close(Session closed, CloseReason reason) {
-        pairings.leave(peer);
-        pairings.stats().closed(reason.getCloseCode().getCode());
-        LOG.log(Level.FINE, "Session {0} closed: {1}", new Object[] {closed.getId(), reason});
+        Endings.closed(peer, closed, reason, stats);
     }
 
     /**
@@ -187,67 +68,6 @@ public class RelayEndpoint {
      */
     @OnError
     public void error(Session failed, Throwable failure) {
-        if (isFrameTooBig(failure)) {
-            tooBig(failed);
-            return;
-        }
-        pairings.leave(peer);
-        if (isDisconnect(failure) || isMessageTooBig(failure)) {
-            LOG.log(Level.FINE, "Session {0} ended: {1}", new Object[] {failed.getId(), failure});
-        } else {
-            LOG.log(Level.WARNING, "Session " + failed.getId() + " failed", failure);
-        }
-    }
-
-    private boolean withinRate(int size) {
-        String broken = rate == null ? null : rate.take(size, System.nanoTime());
-        if (broken == null) {
-            return true;
-        }
-        LOG.log(Level.INFO, "Closing session {0}: {1}", new Object[] {session.getId(), broken});
-        pairings.stats().refused(RelayStats.Refusal.RATE);
-        pairings.stats().closedBy("rate");
-        pairings.leave(peer);
-        SessionTransport.close(session, Protocol.CLOSE_POLICY, "rate limit: " + broken);
-        return false;
-    }
-
-    private void tooBig(Session sender) {
-        int max = pairings.settings().maxMessageBytes();
-        LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sender.getId(), max});
-        pairings.stats().refused(RelayStats.Refusal.TOO_BIG);
-        pairings.leave(peer);
-        SessionTransport.close(sender, Protocol.CLOSE_TOO_BIG, "message too big: the limit is " + max + " bytes");
-    }
-
-    private static int utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    /**
-     * Tyrus reports a frame larger than its incoming buffer as {@code IllegalArgumentException("Buffer overflow.")}
-     * and would close with 1011; the relay's answer to any message over the limit is 1009.
-     */
-    private static boolean isFrameTooBig(Throwable failure) {
-        return failure instanceof IllegalArgumentException && "Buffer overflow.".equals(failure.getMessage());
-    }
-
-    /** The container closed the session with 1009 itself (a fragmented message over the buffer size). */
-    private static boolean isMessageTooBig(Throwable failure) {
-        return failure.getClass().getSimpleName().equals("MessageTooBigException");
-    }
-
-    /** An end of stream or a reset connection is a normal way to leave, not an error. */
-    private static boolean isDisconnect(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof EOFException || t instanceof ClosedChannelException) {
-                return true;
-            }
-            if (t instanceof IOException && t.getMessage() != null
-                    && (t.getMessage().contains("reset") || t.getMessage().contains("Broken pipe"))) {
-                return true;
-            }
-        }
-        return false;
+        Endings.failed(peer, failed, failure, settings, stats);
     }
 }

@@ -1,11 +1,8 @@
 package io.websocketrelay.endpoint;
 
-import io.websocketrelay.core.Transport;
+import io.websocketrelay.core.Outbound;
 import io.websocketrelay.core.Protocol;
-import io.websocketrelay.launcher.io.TextAsBinary;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import io.websocketrelay.core.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -17,12 +14,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A {@link Transport} over a {@code jakarta.websocket} session and its async remote.
+ * A {@link Transport} over a {@code jakarta.websocket} session and its async remote: text through {@code sendText},
+ * binary through {@code sendBinary}. A container may send text its own way ({@link #sendText}).
  *
  * <p>Threading: the relay keeps at most one send in flight, so the one {@link SendHandler} of this transport serves
  * every send; the callback it reports to is set before each send, which happens-before its completion.
  */
-final class SessionTransport implements Transport, SendHandler {
+public class SessionTransport implements Transport, SendHandler {
 
     private static final Logger LOG = Logger.getLogger(SessionTransport.class.getName());
     private static final int MAX_REASON_BYTES = 123;
@@ -30,39 +28,35 @@ final class SessionTransport implements Transport, SendHandler {
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
-    /** The container's faster way to send text, or {@code null}. */
-    private volatile TextAsBinary textAsBinary;
     private volatile SendCallback callback;
 
-    SessionTransport(Session session, TextAsBinary textAsBinary) {
+    public SessionTransport(Session session) {
         this.session = session;
         this.remote = session.getAsyncRemote();
-        this.textAsBinary = textAsBinary;
     }
 
     @Override
-    public void sendText(String text, SendCallback done) {
+    public final void send(Outbound message, SendCallback done) {
         callback = done;
-        TextAsBinary faster = textAsBinary;
-        if (faster == null) {
-            remote.sendText(text, this);
-        } else if (!faster.sendMarked(() -> remote.sendBinary(ByteBuffer.wrap(text.getBytes(UTF_8)), this))) {
-            // cannot happen with the launcher's Tyrus: its sends write on the calling thread; if it ever did, the
-            // message left as binary, so stop using the offer and say so
-            textAsBinary = null;
-            LOG.log(Level.SEVERE, "A text message to session {0} was sent as a binary frame; text goes through "
-                    + "sendText from now on", session.getId());
+        if (message.isText()) {
+            sendText(message, remote, this);
+        } else {
+            remote.sendBinary(message.bytes(), this);
         }
     }
 
-    @Override
-    public void sendBinary(ByteBuffer data, SendCallback done) {
-        callback = done;
-        remote.sendBinary(data, this);
+    /** Sends a text message; {@code handler} must be told once when it was written or failed. */
+    protected void sendText(Outbound message, RemoteEndpoint.Async remote, SendHandler handler) {
+        remote.sendText(message.text(), handler);
+    }
+
+    /** @return the session this transport sends on */
+    protected final Session session() {
+        return session;
     }
 
     @Override
-    public void onResult(SendResult result) {
+    public final void onResult(SendResult result) {
         callback.sent(result.isOK() ? null : failure(result));
     }
 

@@ -69,7 +69,7 @@ public final class Launcher {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.log(Level.INFO, "websocket-relay stopping: closing {0} sessions with 1001",
-                    server.pairings().connections());
+                    server.registry().connections());
             server.close();
             System.err.println("websocket-relay stopped");
             stopped.countDown();

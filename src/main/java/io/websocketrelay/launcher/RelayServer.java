@@ -1,12 +1,19 @@
 package io.websocketrelay.launcher;
 
-import io.websocketrelay.launcher.io.HandshakeGate;
-import io.websocketrelay.launcher.io.IoTuning;
-import io.websocketrelay.launcher.io.HttpPages;
-
 import io.websocketrelay.admission.Admission;
-import io.websocketrelay.core.Pairings;
+import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.LocalMatchmaker;
+import io.websocketrelay.core.Pairs;
+import io.websocketrelay.core.Registry;
+import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.core.Rooms;
+import io.websocketrelay.core.StatsProducer;
 import io.websocketrelay.endpoint.RelayEndpoint;
+import io.websocketrelay.endpoint.RoomEndpoint;
+import io.websocketrelay.launcher.io.HandshakeGate;
+import io.websocketrelay.launcher.io.HttpPages;
+import io.websocketrelay.launcher.io.IoTuning;
+import io.websocketrelay.monitor.Monitor;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -52,7 +59,9 @@ public final class RelayServer implements AutoCloseable {
     private final Container container;
     private final HttpServer http;
     private final NetworkListener listener;
-    private final Pairings pairings;
+    private final Registry registry;
+    private final Pairs pairs;
+    private final RelayStats stats;
     private final ScheduledExecutorService timer;
     private boolean closed;
 
@@ -64,7 +73,9 @@ public final class RelayServer implements AutoCloseable {
         this.container = container;
         this.http = http;
         this.listener = listener;
-        this.pairings = weld.select(Pairings.class).get();
+        this.registry = weld.select(Registry.class).get();
+        this.pairs = weld.select(Pairs.class).get();
+        this.stats = weld.select(RelayStats.class).get();
     }
 
     /**
@@ -79,7 +90,8 @@ public final class RelayServer implements AutoCloseable {
         WeldContainer weld = new Weld("websocket-relay-" + System.identityHashCode(options))
                 .disableDiscovery()
                 .skipShutdownHook()
-                .beanClasses(Pairings.class, RelayEndpoint.class)
+                .beanClasses(StatsProducer.class, Registry.class, LocalMatchmaker.class, Pairs.class, Rooms.class,
+                        Monitor.class, RelayEndpoint.class, RoomEndpoint.class)
                 .addExtension(new SettingsExtension(options.settings()))
                 .initialize();
         Container container = null;
@@ -93,6 +105,7 @@ public final class RelayServer implements AutoCloseable {
         try {
             container = new Container(options.contextPath(), incomingBufferBytes(options.settings().maxMessageBytes()));
             container.addEndpoint(RelayEndpoint.class);
+            container.addEndpoint(RoomEndpoint.class);
             NetworkListener listener = new NetworkListener("relay", options.host(), options.port());
             IoTuning.fromEnvironment().applyTo(listener.getTransport());
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
@@ -103,11 +116,12 @@ public final class RelayServer implements AutoCloseable {
                 listener.setSecure(true);
                 listener.setSSLEngineConfig(engine);
             }
-            Pairings pairings = weld.select(Pairings.class).get();
             listener.registerAddOn(new HandshakeGate(options.contextPath(), new Admission(options.settings()),
-                    pairings.stats(), options.settings(), timer, container.getWebSocketEngine(), tls != null));
+                    weld.select(RelayStats.class).get(), options.settings(), timer, container.getWebSocketEngine(),
+                    tls != null));
             http.addListener(listener);
-            http.getServerConfiguration().addHttpHandler(new HttpPages(pairings, options.contextPath()), "/");
+            http.getServerConfiguration().addHttpHandler(new HttpPages(weld.select(Monitor.class).get(),
+                    options.contextPath()), "/");
             http.start();
             container.start(options.contextPath(), listener.getPort());
             RelayServer server = new RelayServer(options, weld, container, http, listener, timer);
@@ -137,9 +151,24 @@ public final class RelayServer implements AutoCloseable {
         return options.url(port());
     }
 
-    /** @return the pairing bean this relay serves with */
-    public Pairings pairings() {
-        return pairings;
+    /** @return the registry of this relay's connections */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** @return the pair protocol's bean */
+    public Pairs pairs() {
+        return pairs;
+    }
+
+    /** @return the relay's counters */
+    public RelayStats stats() {
+        return stats;
+    }
+
+    /** @return the limits this relay applies */
+    public RelaySettings settings() {
+        return options.settings();
     }
 
     /**
@@ -152,9 +181,9 @@ public final class RelayServer implements AutoCloseable {
             return;
         }
         closed = true;
-        pairings.shutdown();
+        registry.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.settings().shutdownGraceMillis());
-        while (pairings.connections() > 0 && System.nanoTime() < deadline) {
+        while (registry.connections() > 0 && System.nanoTime() < deadline) {
             try {
                 wait(10);
             } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package io.websocketrelay.load;
 
+import io.websocketrelay.core.Protocol;
+
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -41,9 +43,6 @@ final class Conn extends Endpoint {
 
     /** Control messages start with this; payloads never do. */
     static final String CONTROL = "/";
-    static final String WAITING = "/status:waiting";
-    static final String CONNECTED = "/status:connected";
-    static final String REMOTE_CLOSE = "/remote:close";
 
     final CompletableFuture<Void> waiting = new CompletableFuture<>();
     final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -77,9 +76,9 @@ final class Conn extends Endpoint {
     private void onText(String text) {
         if (text.startsWith(CONTROL)) {
             switch (text) {
-                case WAITING -> waiting.complete(null);
-                case CONNECTED -> connected.complete(null);
-                case REMOTE_CLOSE -> peerGone = true;
+                case Protocol.WAITING -> waiting.complete(null);
+                case Protocol.CONNECTED -> connected.complete(null);
+                case Protocol.REMOTE_CLOSE -> peerGone = true;
                 default -> {
                 }
             }

@@ -1,5 +1,7 @@
 package io.websocketrelay.load;
 
+import io.websocketrelay.core.Protocol;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ final class Connect extends Scenario {
                 int tag = 2 * i;
                 waiters[i] = new Conn(errors).sink(sink(tag + 1));
                 clients.open(waiters[i], id(i), Clients.source(sources, options.perSource(), i, 2 * n));
-                await(waiters[i].waiting, "/status:waiting");
+                await(waiters[i].waiting, Protocol.WAITING);
             });
             double connectSeconds = (System.nanoTime() - start) / 1e9;
             report.put("connections", n).put("connect_per_s", n / connectSeconds)
@@ -63,9 +65,9 @@ final class Connect extends Scenario {
                 long dial = System.nanoTime();
                 partners[i] = new Conn(errors).sink(sink(2 * i));
                 clients.open(partners[i], id(i), Clients.source(sources, options.perSource(), n + i, 2 * n));
-                await(waiters[i].connected, "/status:connected");
+                await(waiters[i].connected, Protocol.CONNECTED);
                 pairing.record((System.nanoTime() - dial) / 1000);
-                await(partners[i].connected, "/status:connected");
+                await(partners[i].connected, Protocol.CONNECTED);
                 partners[i].send(message(i, 2 * i + 1));
             });
             double pairSeconds = (System.nanoTime() - start) / 1e9;

@@ -1,5 +1,7 @@
 package io.websocketrelay.load;
 
+import io.websocketrelay.core.Protocol;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,10 +52,10 @@ abstract class Scenario {
     /** Opens a pair on {@code id}: a waits first, then b joins; both must be told they are connected. */
     Pair pair(String id, Conn a, Conn b) throws IOException, InterruptedException {
         clients.open(a, id, null);
-        await(a.waiting, "/status:waiting on " + id);
+        await(a.waiting, Protocol.WAITING + " on " + id);
         clients.open(b, id, null);
-        await(a.connected, "/status:connected on " + id);
-        await(b.connected, "/status:connected on " + id);
+        await(a.connected, Protocol.CONNECTED + " on " + id);
+        await(b.connected, Protocol.CONNECTED + " on " + id);
         return new Pair(a, b);
     }
 

@@ -1,12 +1,17 @@
 package io.websocketrelay.monitor;
 
-import io.websocketrelay.core.Pairings;
+import io.websocketrelay.core.Pairs;
+import io.websocketrelay.core.Registry;
 import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.core.Rooms;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders the state and counters of {@link Pairings} for {@code /health} and {@code /metrics}. */
-public final class Monitor {
+/** Renders the relay's state and counters for {@code /health} and {@code /metrics}, in the launcher and the WAR. */
+@ApplicationScoped
+public class Monitor {
 
     /** Content type of {@link #metrics}. */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -15,38 +20,58 @@ public final class Monitor {
 
     private static final String PREFIX = "websocket_relay_";
 
-    private Monitor() {
+    private final Registry registry;
+    private final Pairs pairs;
+    private final Rooms rooms;
+    private final RelayStats stats;
+
+    /** For the container's client proxy only. */
+    protected Monitor() {
+        this(null, null, null, null);
+    }
+
+    @Inject
+    public Monitor(Registry registry, Pairs pairs, Rooms rooms, RelayStats stats) {
+        this.registry = registry;
+        this.pairs = pairs;
+        this.rooms = rooms;
+        this.stats = stats;
     }
 
     /** @return HTTP status for {@code /health}: 200 while the relay takes clients, 503 once it is stopping */
-    public static int healthStatus(Pairings pairings) {
-        return pairings.isAccepting() ? 200 : 503;
+    public int healthStatus() {
+        return registry.isAccepting() ? 200 : 503;
     }
 
     /** @return the JSON of {@code /health}: liveness and readiness with the main gauges */
-    public static String health(Pairings pairings) {
+    public String health() {
         return String.format(Locale.ROOT,
-                "{\"status\":\"%s\",\"connections\":%d,\"waiting\":%d,\"pairs\":%d}%n",
-                pairings.isAccepting() ? "UP" : "STOPPING", pairings.connections(), pairings.waiting(), pairings.pairs());
+                "{\"status\":\"%s\",\"connections\":%d,\"waiting\":%d,\"pairs\":%d,\"rooms\":%d,\"members\":%d}%n",
+                registry.isAccepting() ? "UP" : "STOPPING", registry.connections(), pairs.waiting(), pairs.pairs(),
+                rooms.rooms(), rooms.members());
     }
 
     /** @return every metric in the Prometheus text format */
-    public static String metrics(Pairings pairings) {
-        RelayStats stats = pairings.stats();
+    public String metrics() {
         StringBuilder out = new StringBuilder(2048);
-        gauge(out, "connections", "Open WebSocket connections.", pairings.connections());
-        gauge(out, "waiting", "Clients waiting alone on an id for a peer.", pairings.waiting());
-        gauge(out, "paired", "Clients in a pair.", 2L * pairings.pairs());
+        gauge(out, "connections", "Open WebSocket connections.", registry.connections());
+        gauge(out, "waiting", "Clients waiting alone on an id for a peer.", pairs.waiting());
+        gauge(out, "paired", "Clients in a pair.", 2L * pairs.pairs());
+        gauge(out, "rooms", "Rooms with members.", rooms.rooms());
+        gauge(out, "room_members", "Clients in a room.", rooms.members());
         counter(out, "connections_opened_total", "Connections accepted since start.", stats.connectionsOpened());
         counter(out, "pairs_made_total", "Pairs matched since start.", stats.pairsMade());
         header(out, "messages_relayed_total", "Messages relayed to a peer, by type.", "counter");
         sample(out, "messages_relayed_total", "type", "text", stats.textMessages());
         sample(out, "messages_relayed_total", "type", "binary", stats.binaryMessages());
-        header(out, "relayed_bytes_total", "Payload relayed to a peer: characters of text, bytes of binary.", "counter");
-        sample(out, "relayed_bytes_total", "type", "text", stats.textChars());
+        header(out, "relayed_bytes_total", "Payload relayed to a peer, in bytes (UTF-8 bytes of text).", "counter");
+        sample(out, "relayed_bytes_total", "type", "text", stats.textBytes());
         sample(out, "relayed_bytes_total", "type", "binary", stats.binaryBytes());
+        counter(out, "room_deliveries_total", "Room messages queued on a receiver, one per receiver.",
+                stats.roomDeliveries());
         header(out, "messages_refused_total",
-                "Messages not relayed: sent while alone, over the size limit, or over the rate limit.", "counter");
+                "Messages not relayed: sent while alone, over the size limit, over the rate limit, to no such member, "
+                + "or with a reserved prefix.", "counter");
         for (Map.Entry<RelayStats.Refusal, Long> entry : stats.refused().entrySet()) {
             sample(out, "messages_refused_total", "reason", entry.getKey().name().toLowerCase(Locale.ROOT),
                     entry.getValue());

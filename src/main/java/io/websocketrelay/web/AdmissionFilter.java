@@ -1,9 +1,8 @@
 package io.websocketrelay.web;
 
-import io.websocketrelay.core.Protocol;
-
 import io.websocketrelay.admission.Admission;
-import io.websocketrelay.core.Pairings;
+import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.RelayStats;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -29,13 +28,15 @@ public class AdmissionFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(AdmissionFilter.class.getName());
 
     @Inject
-    transient Pairings pairings;
+    transient RelaySettings settings;
+    @Inject
+    transient RelayStats stats;
 
     private transient Admission admission;
 
     @Override
     public void init() {
-        admission = new Admission(pairings.settings());
+        admission = new Admission(settings);
     }
 
     @Override
@@ -52,7 +53,7 @@ public class AdmissionFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        pairings.stats().handshakeRefused(refusal.label());
+        stats.handshakeRefused(refusal.label());
         LOG.log(refusal.status() == 404 ? Level.FINE : Level.INFO, "Refused a handshake from {0} with {1}: {2}",
                 new Object[] {request.getRemoteAddr(), refusal.status(), refusal.reason()});
         response.sendError(refusal.status(), refusal.reason());

@@ -1,7 +1,6 @@
 package io.websocketrelay.web;
 
 import io.websocketrelay.monitor.Monitor;
-import io.websocketrelay.core.Pairings;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -17,13 +16,13 @@ public class MonitorServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     @Inject
-    transient Pairings pairings;
+    transient Monitor monitor;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean health = request.getServletPath().equals("/health");
-        String body = health ? Monitor.health(pairings) : Monitor.metrics(pairings);
-        response.setStatus(health ? Monitor.healthStatus(pairings) : HttpServletResponse.SC_OK);
+        String body = health ? monitor.health() : monitor.metrics();
+        response.setStatus(health ? monitor.healthStatus() : HttpServletResponse.SC_OK);
         response.setContentType(health ? Monitor.HEALTH_CONTENT_TYPE : Monitor.METRICS_CONTENT_TYPE);
         response.setHeader("Cache-Control", "no-store");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

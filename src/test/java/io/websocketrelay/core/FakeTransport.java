@@ -1,6 +1,5 @@
 package io.websocketrelay.core;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.List;
  * A {@link Transport} for unit tests: records what is sent and closed. Sends complete at once, or, when
  * {@link #stall()} was called, only when the test calls {@link #complete()}.
  */
-final class FakeTransport implements Transport {
+public final class FakeTransport implements Transport {
 
     private final List<String> received = new ArrayList<>();
     private SendCallback pending;
@@ -20,13 +19,8 @@ final class FakeTransport implements Transport {
     private int pings;
 
     @Override
-    public void sendText(String text, SendCallback done) {
-        record(text, done);
-    }
-
-    @Override
-    public void sendBinary(ByteBuffer data, SendCallback done) {
-        record("binary:" + StandardCharsets.UTF_8.decode(data.duplicate()), done);
+    public void send(Outbound message, SendCallback done) {
+        record(message.isText() ? message.text() : "binary:" + StandardCharsets.UTF_8.decode(message.bytes()), done);
     }
 
     private void record(String message, SendCallback done) {

@@ -29,7 +29,7 @@ class PairingsStressTest {
     private static final int THREADS = 6;
     private static final int ROUNDS = 300;
 
-    private final Pairings pairings = new Pairings(RelaySettings.defaults());
+    private final PairsFixture pairings = new PairsFixture(RelaySettings.defaults());
     private final Map<Peer, FakeTransport> transports = new ConcurrentHashMap<>();
     private final Map<Peer, String> names = new ConcurrentHashMap<>();
 
@@ -91,10 +91,10 @@ class PairingsStressTest {
             if (!peer.isOpen()) {
                 continue;
             }
-            Link link = peer.link();
+            Route link = peer.route();
             if (link != null) {
-                Peer other = link.other(peer);
-                assertSame(link, other.link(), () -> peer + " is paired with " + other + ", which is not paired back");
+                Peer other = ((Link) link).other(peer);
+                assertSame(link, other.route(), () -> peer + " is paired with " + other + ", which is not paired back");
                 assertTrue(other.isOpen(), () -> peer + " is paired with a peer that left");
             } else {
                 alone++;

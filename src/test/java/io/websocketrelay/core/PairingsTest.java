@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The pairing sequences of the original protocol, with fake connections. */
 class PairingsTest {
 
-    private final Pairings pairings = new Pairings(RelaySettings.defaults());
+    private final PairsFixture pairings = new PairsFixture(RelaySettings.defaults());
 
     @Test
     void firstClientWaitsAndSecondPairsWithIt() {
@@ -172,19 +172,19 @@ class PairingsTest {
         FakeTransport c = new FakeTransport();
         Peer pa = pairings.join("x", a);
         Peer pb = pairings.join("x", b);
-        Link old = pa.link();
+        Route old = pa.route();
         // the race: a's thread read its link, then a left and b was matched with c before a's message was queued
         pairings.leave(pa);
         pairings.join("x", c);
         b.take();
-        assertEquals(Peer.Offer.REFUSED, pb.relayed("late", old));
+        assertEquals(Peer.Offer.REFUSED, pb.offer(Outbound.text("late"), old));
         pb.flush();
         assertEquals(List.of(), b.take());
     }
 
     @Test
     void stalledReceiverIsClosedAtItsSendBufferAndItsPeerMatchedAgain() {
-        Pairings small = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
+        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport();
         FakeTransport b = new FakeTransport();
         Peer pa = small.join("x", a);
@@ -232,30 +232,30 @@ class PairingsTest {
         FakeTransport lively = new FakeTransport();
         Peer silent = pairings.join("h", quiet);
         Peer answering = pairings.join("h", lively);
-        assertEquals(Peer.Beat.FINE, silent.beat(true, 0));
-        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        assertEquals(Liveness.Beat.FINE, silent.beat(true, 0));
+        assertEquals(Liveness.Beat.FINE, answering.beat(true, 0));
         answering.heard();
-        assertEquals(Peer.Beat.DEAD, silent.beat(true, 0));
-        assertEquals(Peer.Beat.FINE, answering.beat(true, 0));
+        assertEquals(Liveness.Beat.DEAD, silent.beat(true, 0));
+        assertEquals(Liveness.Beat.FINE, answering.beat(true, 0));
         assertEquals(1, quiet.pings());
         assertEquals(2, lively.pings());
-        assertEquals(Peer.Beat.FINE, silent.beat(false, 0), "no verdict on a tick without a ping");
+        assertEquals(Liveness.Beat.FINE, silent.beat(false, 0), "no verdict on a tick without a ping");
     }
 
     @Test
     void idleClientIsFoundAfterItsTicks() {
         Peer peer = pairings.join("i", new FakeTransport());
-        assertEquals(Peer.Beat.FINE, peer.beat(false, 2), "joining counts as activity");
-        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Liveness.Beat.FINE, peer.beat(false, 2), "joining counts as activity");
+        assertEquals(Liveness.Beat.FINE, peer.beat(false, 2));
         peer.received();
-        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
-        assertEquals(Peer.Beat.FINE, peer.beat(false, 2));
-        assertEquals(Peer.Beat.IDLE, peer.beat(false, 2));
+        assertEquals(Liveness.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Liveness.Beat.FINE, peer.beat(false, 2));
+        assertEquals(Liveness.Beat.IDLE, peer.beat(false, 2));
     }
 
     @Test
     void relayThatIsFullClosesNewcomersWith1013() {
-        Pairings full = new Pairings(RelaySettings.of(Map.of(RelaySettings.MAX_CONNECTIONS, "2")));
+        PairsFixture full = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_CONNECTIONS, "2")));
         FakeTransport a = new FakeTransport();
         FakeTransport b = new FakeTransport();
         FakeTransport c = new FakeTransport();

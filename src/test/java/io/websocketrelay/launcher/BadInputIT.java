@@ -91,7 +91,7 @@ class BadInputIT {
             client.send(true, WireClient.CLOSE, WireClient.closePayload(1000, ""));
             client.awaitEnd(ANSWER);
         }
-        assertTrue(Footprint.await(() -> server.pairings().connections() == 0, ANSWER));
+        assertTrue(Footprint.await(() -> server.registry().connections() == 0, ANSWER));
     }
 
     @AfterAll
@@ -105,7 +105,7 @@ class BadInputIT {
     @BeforeEach
     void baseline(TestInfo info) {
         caseName = info.getDisplayName();
-        assertTrue(Footprint.await(() -> server.pairings().connections() == 0, ANSWER), "connections before");
+        assertTrue(Footprint.await(() -> server.registry().connections() == 0, ANSWER), "connections before");
         heapBefore = Footprint.settledHeapBytes();
         LOGGED.clear();
     }
@@ -132,10 +132,10 @@ class BadInputIT {
     }
 
     private static void assertNoConnectionsLeft(String when) {
-        boolean gone = Footprint.await(() -> server.pairings().connections() == 0
-                && server.pairings().waiting() == 0, ANSWER);
-        assertTrue(gone, "the relay still holds " + server.pairings().connections() + " connections and "
-                + server.pairings().waiting() + " waiting slots " + when);
+        boolean gone = Footprint.await(() -> server.registry().connections() == 0
+                && server.pairs().waiting() == 0, ANSWER);
+        assertTrue(gone, "the relay still holds " + server.registry().connections() + " connections and "
+                + server.pairs().waiting() + " waiting slots " + when);
     }
 
     /** A fresh pair on a new id pairs and relays both ways, then leaves. */
@@ -471,10 +471,10 @@ class BadInputIT {
             event = sender.poll();
         }
         System.out.printf("[bad-input] %s: dropped after %d messages of 64 KB; queue high-water mark %d bytes%n",
-                caseName, sent, server.pairings().sendQueueHighWaterMark());
+                caseName, sent, server.stats().sendQueueHighWaterMark());
         assertEquals(new RelayClient.Text("/remote:close"), event, "after " + sent + " messages");
         sender.expect("/status:waiting");
-        assertTrue(server.pairings().sendQueueHighWaterMark() <= server.pairings().settings().sendBufferBytes());
+        assertTrue(server.stats().sendQueueHighWaterMark() <= server.settings().sendBufferBytes());
         Outcome outcome = stalled.awaitEnd(ANSWER);
         System.out.printf("[bad-input] %s: the stalled reader, draining: %d frames, %s%n", caseName,
                 outcome.frames().size(), outcome);
@@ -514,7 +514,7 @@ class BadInputIT {
         System.out.printf("[bad-input] %s: %d half-handshakes, %d bytes over %d ms, process CPU %d ms;"
                 + " the server ended %d of them%n", caseName, count, written, window / 1_000_000, cpu / 1_000_000, ended);
         assertTrue(cpu < window / 2, "CPU " + cpu / 1_000_000 + " ms in " + window / 1_000_000 + " ms");
-        assertEquals(0, server.pairings().connections(), "a half-handshake became a session");
+        assertEquals(0, server.registry().connections(), "a half-handshake became a session");
     }
 
     @Test

@@ -136,7 +136,7 @@ class LimitsIT {
         assertEquals(1013, client(newId()).awaitClose().getCloseCode().getCode());
         first.close();
         first.awaitClose();
-        waitFor(() -> server.pairings().connections() == 2);
+        waitFor(() -> server.registry().connections() == 2);
         client(newId()).expect("/status:waiting");
     }
 

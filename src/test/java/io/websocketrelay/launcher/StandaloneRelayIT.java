@@ -34,8 +34,8 @@ class StandaloneRelayIT extends RelayContract {
 
     @Override
     protected void checkStalledReaderBound(long sentBytes) {
-        long limit = server.pairings().settings().sendBufferBytes();
-        long mark = server.pairings().sendQueueHighWaterMark();
+        long limit = server.settings().sendBufferBytes();
+        long mark = server.stats().sendQueueHighWaterMark();
         assertTrue(mark <= limit, "queued " + mark + " bytes for one receiver, limit " + limit);
         assertTrue(sentBytes > limit, "the receiver was dropped before its buffer could fill");
     }

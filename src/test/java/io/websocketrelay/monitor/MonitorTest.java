@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.websocketrelay.config.RelaySettings;
-import io.websocketrelay.core.Pairings;
+import io.websocketrelay.core.Outbound;
+import io.websocketrelay.core.PairsFixture;
 import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.Transport;
 import java.nio.ByteBuffer;
@@ -13,17 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class MonitorTest {
 
-    private final Pairings pairings = new Pairings(RelaySettings.defaults());
+    private final PairsFixture pairings = new PairsFixture(RelaySettings.defaults());
 
     /** A connection that takes every send at once. */
     private static final class Sink implements Transport {
         @Override
-        public void sendText(String text, SendCallback done) {
-            done.sent(null);
-        }
-
-        @Override
-        public void sendBinary(ByteBuffer data, SendCallback done) {
+        public void send(Outbound message, SendCallback done) {
             done.sent(null);
         }
 
@@ -45,7 +41,7 @@ class MonitorTest {
         pairings.relay(b, ByteBuffer.wrap(new byte[10]));
         pairings.relay(alone, "nobody");
         pairings.stats().closed(1000);
-        String metrics = Monitor.metrics(pairings);
+        String metrics = pairings.monitor().metrics();
         assertSample(metrics, "websocket_relay_connections 3");
         assertSample(metrics, "websocket_relay_waiting 1");
         assertSample(metrics, "websocket_relay_paired 2");
@@ -58,12 +54,12 @@ class MonitorTest {
         assertSample(metrics, "websocket_relay_messages_refused_total{reason=\"too_big\"} 0");
         assertSample(metrics, "websocket_relay_sessions_closed_total{code=\"1000\"} 1");
         pairings.leave(b);
-        assertSample(Monitor.metrics(pairings), "websocket_relay_paired 0");
+        assertSample(pairings.monitor().metrics(), "websocket_relay_paired 0");
     }
 
     @Test
     void everySampleHasHelpAndType() {
-        String metrics = Monitor.metrics(pairings);
+        String metrics = pairings.monitor().metrics();
         Pattern sample = Pattern.compile("^(websocket_relay_[a-z_]+)(\\{[a-z_]+=\"[^\"]*\"})? \\d+$");
         for (String line : metrics.split("\n")) {
             if (line.startsWith("#")) {
@@ -78,11 +74,11 @@ class MonitorTest {
 
     @Test
     void healthIsUpUntilShutdown() {
-        assertEquals(200, Monitor.healthStatus(pairings));
-        assertTrue(Monitor.health(pairings).contains("\"status\":\"UP\""));
+        assertEquals(200, pairings.monitor().healthStatus());
+        assertTrue(pairings.monitor().health().contains("\"status\":\"UP\""));
         pairings.shutdown();
-        assertEquals(503, Monitor.healthStatus(pairings));
-        assertTrue(Monitor.health(pairings).contains("\"status\":\"STOPPING\""));
+        assertEquals(503, pairings.monitor().healthStatus());
+        assertTrue(pairings.monitor().health().contains("\"status\":\"STOPPING\""));
     }
 
     private static void assertSample(String metrics, String line) {

@@ -1,6 +1,5 @@
 package io.websocketrelay.launcher.io;
 
-import io.websocketrelay.launcher.io.TextAsBinary;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

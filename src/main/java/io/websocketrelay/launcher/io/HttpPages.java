@@ -1,7 +1,6 @@
 package io.websocketrelay.launcher.io;
 
 import io.websocketrelay.monitor.Monitor;
-import io.websocketrelay.core.Pairings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +29,13 @@ public final class HttpPages extends HttpHandler {
             "ico", "image/x-icon",
             "json", "application/json");
 
-    private final Pairings pairings;
+    private final Monitor monitor;
     private final String scope;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
     /** @param contextPath {@code /} or {@code /scope} */
-    public HttpPages(Pairings pairings, String contextPath) {
-        this.pairings = pairings;
+    public HttpPages(Monitor monitor, String contextPath) {
+        this.monitor = monitor;
         this.scope = contextPath.equals("/") ? "" : contextPath;
     }
 
@@ -57,9 +56,9 @@ public final class HttpPages extends HttpHandler {
             return;
         }
         switch (path) {
-            case "/health" -> send(response, Monitor.healthStatus(pairings), Monitor.HEALTH_CONTENT_TYPE,
-                    Monitor.health(pairings), head);
-            case "/metrics" -> send(response, 200, Monitor.METRICS_CONTENT_TYPE, Monitor.metrics(pairings), head);
+            case "/health" -> send(response, monitor.healthStatus(), Monitor.HEALTH_CONTENT_TYPE,
+                    monitor.health(), head);
+            case "/metrics" -> send(response, 200, Monitor.METRICS_CONTENT_TYPE, monitor.metrics(), head);
             default -> file(path, response, head);
         }
     }

@@ -2,7 +2,7 @@ package io.websocketrelay.launcher.io;
 
 
 import io.websocketrelay.core.RelayStats;
-import io.websocketrelay.launcher.io.TextAsBinary;
+import io.websocketrelay.endpoint.Transports;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -131,7 +131,7 @@ final class TyrusBridge {
         upgraded.set(connection, state);
         state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
         // the endpoint opens inside createConnection, on this thread, and takes the writer's offer to send text fast
-        TextAsBinary.opening(state.writer,
+        Transports.opening(session -> new RelabellingTransport(session, state.writer),
                 () -> state.socket = info.createConnection(state.writer, reason -> state.writer.close()));
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();

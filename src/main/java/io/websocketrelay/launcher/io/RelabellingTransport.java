@@ -1,0 +1,40 @@
+package io.websocketrelay.launcher.io;
+
+import io.websocketrelay.core.Outbound;
+import io.websocketrelay.endpoint.SessionTransport;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The launcher's transport for a session: text leaves as the message's UTF-8 bytes (encoded once, when the message
+ * was received) in a binary send whose frame the connection's writer relabels as text ({@link TextAsBinary}).
+ */
+final class RelabellingTransport extends SessionTransport {
+
+    private static final Logger LOG = Logger.getLogger(RelabellingTransport.class.getName());
+
+    /** The writer's offer, or {@code null} once it failed. */
+    private volatile TextAsBinary textAsBinary;
+
+    RelabellingTransport(Session session, TextAsBinary textAsBinary) {
+        super(session);
+        this.textAsBinary = textAsBinary;
+    }
+
+    @Override
+    protected void sendText(Outbound message, RemoteEndpoint.Async remote, SendHandler handler) {
+        TextAsBinary faster = textAsBinary;
+        if (faster == null) {
+            super.sendText(message, remote, handler);
+        } else if (!faster.sendMarked(() -> remote.sendBinary(message.bytes(), handler))) {
+            // cannot happen with the launcher's Tyrus: its sends write on the calling thread; if it ever did, the
+            // message left as binary, so stop using the offer and say so
+            textAsBinary = null;
+            LOG.log(Level.SEVERE, "A text message to session {0} was sent as a binary frame; text goes through "
+                    + "sendText from now on", session().getId());
+        }
+    }
+}
