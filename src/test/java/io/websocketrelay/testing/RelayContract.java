@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * application server) extends this class and says where the relay is.
  */
 @Timeout(60)
-public abstract class RelayContract {
+public abstract class RelayContract implements RoomContract {
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -72,6 +72,28 @@ public abstract class RelayContract {
         RawClient client = RawClient.upgrade(host(), port(), prefix() + "/" + rawId, receiveBuffer);
         opened.add(client);
         return client;
+    }
+
+    @Override
+    public RelayClient joinRoom(String rawRoomId) throws IOException {
+        return connect("room/" + rawRoomId);
+    }
+
+    @Override
+    public RawClient rawRoom(String rawRoomId, int receiveBuffer) throws IOException {
+        return raw("room/" + rawRoomId, receiveBuffer);
+    }
+
+    @Override
+    public RawClient rawUpgrade(String path) throws IOException {
+        RawClient client = RawClient.upgrade(host(), port(), prefix() + path, 0);
+        opened.add(client);
+        return client;
+    }
+
+    @Override
+    public int messageLimit() {
+        return maxMessageBytes();
     }
 
     /** Connects two clients on a new id and checks the whole pairing sequence; the first is the one that waited. */
