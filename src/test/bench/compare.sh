@@ -5,8 +5,9 @@
 # the machine this was written on is shared, so rounds drift.
 #
 #   src/test/bench/compare.sh "SCENARIO ARGS" ROUNDS SERVER...
-#   SERVER: a relay jar (run with the recommended JVM flags), jdk25:JAR (the same on Temurin 25), peerjs, or
-#           gorelay (the minimal Go relay in src/test/bench/gorelay, built here on first use: the ceiling)
+#   SERVER: a relay jar (run with the recommended JVM flags), jdk25:JAR (the same on Temurin 25), peerjs,
+#           socketio (the yardstick's socket.io 4 room server; room scenario only), or gorelay (the minimal Go relay
+#           in src/test/bench/gorelay, built here on first use: the ceiling)
 #   env: BENCH (default /tmp/relay-bench), DUR (5 s measured), WU (3 s warm-up), JAVA_FLAGS, SETTLE (2 s between
 #        the port opening and the run, so that the RSS baseline of connect is taken after start-up has settled)
 # example:
@@ -27,6 +28,7 @@ for round in $(seq 1 "$rounds"); do
       gorelay) cmd=("$gorelay" -addr 127.0.0.1:$port) ;;
       peerjs) cmd=(node "$bench/node/node_modules/peer/dist/bin/peerjs.js" --port $port --host 127.0.0.1
                    --concurrent_limit 100000); proto=peerjs ;;
+      socketio) cmd=(env PORT=$port HOST=127.0.0.1 node "$bench/node/start-socketio.mjs"); proto=socketio ;;
       jdk25:*) cmd=(/usr/lib/jvm/temurin-25-jdk-amd64/bin/java $flags -jar "${server#jdk25:}" -i 127.0.0.1 -p $port) ;;
       *) cmd=(java $flags -jar "$server" -i 127.0.0.1 -p $port) ;;
     esac
@@ -41,8 +43,9 @@ for round in $(seq 1 "$rounds"); do
     echo "${out:-{\}}" | python3 -c "
 import json, sys
 d = json.loads(sys.stdin.read())
-main = next((d[k] for k in ('sessions_per_s', 'rt_per_s', 'msgs_per_s', 'connect_per_s') if d.get(k)), 0)
-extra = ' '.join('%s=%s' % (k, d[k]) for k in ('lat_p50_us', 'lat_p99_us', 'session_p50_us', 'mb_per_s',
+main = next((d[k] for k in ('deliveries_per_s', 'sessions_per_s', 'rt_per_s', 'msgs_per_s', 'connect_per_s')
+            if d.get(k)), 0)
+extra = ' '.join('%s=%s' % (k, d[k]) for k in ('msgs_sent_per_s', 'lat_p50_us', 'lat_p99_us', 'session_p50_us', 'mb_per_s',
         'server_rss_per_waiting_conn_bytes', 'server_rss_per_pair_bytes', 'server_cpu_pct', 'client_cpu_pct', 'ok')
         if k in d)
 print('round $round', '$(basename "$server")'.ljust(34), d.get('scenario'), round(main), extra)"

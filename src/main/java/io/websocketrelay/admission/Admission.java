@@ -1,8 +1,7 @@
 package io.websocketrelay.admission;
 
-import io.websocketrelay.core.Protocol;
-
 import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Iterator;

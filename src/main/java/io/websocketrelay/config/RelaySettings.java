@@ -1,7 +1,6 @@
 package io.websocketrelay.config;
 
 import io.websocketrelay.admission.Tokens;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.websocketrelay.endpoint;
 
 import io.websocketrelay.admission.Tokens;
-
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 

@@ -8,8 +8,8 @@ import java.util.function.UnaryOperator;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.SimpleFormatter;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * {@code java -jar websocket-relay-standalone.jar [OPTIONS] [ssl CERT KEY]}: starts the relay, prints the URL it

@@ -1,7 +1,6 @@
 package io.websocketrelay.load;
 
 import io.websocketrelay.core.Protocol;
-
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;

@@ -1,7 +1,6 @@
 package io.websocketrelay.load;
 
 import io.websocketrelay.core.Protocol;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

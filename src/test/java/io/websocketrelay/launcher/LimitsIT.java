@@ -1,13 +1,12 @@
 package io.websocketrelay.launcher;
 
-import io.websocketrelay.core.Protocol;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.websocketrelay.admission.Tokens;
 import io.websocketrelay.config.Key;
 import io.websocketrelay.config.RelaySettings;
-import io.websocketrelay.admission.Tokens;
+import io.websocketrelay.core.Protocol;
 import io.websocketrelay.testing.RawClient;
 import io.websocketrelay.testing.RelayClient;
 import jakarta.websocket.CloseReason;

@@ -1,17 +1,16 @@
 package io.websocketrelay.launcher.io;
 
-import io.websocketrelay.core.Protocol;
-
-import io.websocketrelay.config.RelaySettings;
 import io.websocketrelay.admission.Admission;
+import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.Protocol;
 import io.websocketrelay.core.RelayStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.Base64;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -26,10 +25,10 @@ import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 

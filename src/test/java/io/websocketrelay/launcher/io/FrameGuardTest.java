@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
 import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.memory.ByteBufferWrapper;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.BuffersBuffer;
+import org.glassfish.grizzly.memory.ByteBufferWrapper;
 import org.glassfish.grizzly.memory.MemoryManager;
 import org.junit.jupiter.api.Test;
 
