@@ -1,15 +1,15 @@
-// The try-it page: relay chat and files, and a WebRTC data channel signalled through the relay.
+// The try-it page: relay chat and files, and a WebRTC data channel signalled through the relay; or a room
+// (room-page.js).
 import { RelayClient, relayUrl } from './relay-client.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, downloadLink, log, newId, showState, withoutToken } from './page-ui.js';
+import { enterRoom, leaveRoom, sendRoomFile, sendRoomText } from './room-page.js';
 const ui = {
     id: $('relay-id'), generate: $('generate'), connectForm: $('connect-form'), disconnect: $('disconnect'),
     state: $('state'), rtcState: $('rtc-state'), share: $('share'), copy: $('copy'), shareOpen: $('share-open'),
     rtcMode: $('mode-webrtc'), ice: $('ice'), log: $('log'), sendForm: $('send-form'), text: $('text'),
-    file: $('file'), sendFile: $('send-file'),
+    file: $('file'), sendFile: $('send-file'), roomKind: $('kind-room'),
 };
 
-const PATH_LABEL = { relay: 'relay', datachannel: 'data channel' };
 const SIGNALS = new Set(['ready', 'offer', 'answer', 'candidate']);
 
 let client = null;
@@ -19,57 +19,6 @@ let rtc = null;
 let offerer = false;
 /** The peer said it is in WebRTC mode. */
 let peerReady = false;
-
-/** 128 random bits, base64url: unguessable. */
-function newId() {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function time() {
-    return new Date().toTimeString().slice(0, 8);
-}
-
-/**
- * Adds a log line. kind: control (from the relay), in (from the peer), out (sent), info, error.
- * path: relay or datachannel for data, else none.
- */
-function log(kind, text, { path = null, node = null } = {}) {
-    const item = document.createElement('li');
-    item.dataset.kind = kind;
-    const stamp = document.createElement('time');
-    stamp.textContent = time();
-    item.append(stamp);
-    if (path) {
-        item.dataset.path = path;
-        const tag = document.createElement('span');
-        tag.className = 'path';
-        tag.textContent = PATH_LABEL[path];
-        item.append(tag);
-    }
-    const body = document.createElement('span');
-    body.className = 'text';
-    body.textContent = text;
-    if (node) {
-        body.append(' ', node);
-    }
-    item.append(body);
-    ui.log.append(item);
-    ui.log.scrollTop = ui.log.scrollHeight;
-}
-
-function downloadLink(buffer, name) {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([buffer], { type: 'application/octet-stream' }));
-    link.download = name;
-    link.textContent = 'download';
-    return link;
-}
-
-function showState(element, state) {
-    element.dataset.state = state;
-    element.textContent = state;
-}
 
 /** ICE servers from the field: empty, a JSON RTCIceServer or list of them, or URLs separated by commas or spaces. */
 function iceServers() {
@@ -101,8 +50,15 @@ function shareUrl(id) {
     if (token) {
         query.set('token', token);
     }
+    if (inRoomMode()) {
+        query.set('kind', 'room');
+    }
     const search = query.toString() ? `?${query}` : '';
     return `${location.origin}${location.pathname}${search}#${encodeURIComponent(id)}`;
+}
+
+function inRoomMode() {
+    return ui.roomKind.checked;
 }
 
 function connect() {
@@ -111,14 +67,18 @@ function connect() {
         return;
     }
     disconnect();
-    history.replaceState(null, '', `#${encodeURIComponent(id)}`);
     ui.share.value = shareUrl(id);
+    history.replaceState(null, '', ui.share.value);
     ui.shareOpen.href = ui.share.value;
     ui.shareOpen.hidden = false;
     ui.copy.disabled = false;
     ui.disconnect.disabled = false;
+    if (inRoomMode()) {
+        enterRoom(id, token);
+        return;
+    }
     const url = relayUrl(id, location, token);
-    log('info', `connecting to ${url.replace(/\?token=.*$/, '?token=…')}`);
+    log('info', `connecting to ${withoutToken(url)}`);
     client = new RelayClient(url);
     client.on('state', ({ state }) => showState(ui.state, state));
     client.on('waiting', () => log('control', 'waiting for a peer (/status:waiting)'));
@@ -156,6 +116,9 @@ function disconnect() {
         client.close();
         client = null;
         log('info', 'disconnected');
+    }
+    if (leaveRoom()) {
+        log('info', 'left the room');
     }
     closeRtc();
     offerer = false;
@@ -353,22 +316,45 @@ ui.copy.addEventListener('click', async () => {
 for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.addEventListener('change', modeChanged);
 }
+/** Pair or room: the body's data-kind shows the controls of one; a change ends the current connection. */
+function kindChanged() {
+    disconnect();
+    document.body.dataset.kind = inRoomMode() ? 'room' : 'pair';
+    showState(ui.state, 'idle');
+    ui.share.value = '';
+    ui.shareOpen.hidden = true;
+    ui.copy.disabled = true;
+}
+for (const radio of document.querySelectorAll('input[name=kind]')) {
+    radio.addEventListener('change', kindChanged);
+}
 ui.sendForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = ui.text.value;
     if (text) {
-        send(text, text);
+        if (inRoomMode()) {
+            sendRoomText(text);
+        } else {
+            send(text, text);
+        }
         ui.text.value = '';
     }
 });
 ui.sendFile.addEventListener('click', async () => {
     const file = ui.file.files[0];
     if (file) {
-        send(await file.arrayBuffer(), `${file.name}: ${file.size} bytes`);
+        const description = `${file.name}: ${file.size} bytes`;
+        if (inRoomMode()) {
+            sendRoomFile(await file.arrayBuffer(), description);
+        } else {
+            send(await file.arrayBuffer(), description);
+        }
     }
 });
 
 ui.ice.value = new URLSearchParams(location.search).get('ice') ?? '';
+ui.roomKind.checked = new URLSearchParams(location.search).get('kind') === 'room';
+document.body.dataset.kind = inRoomMode() ? 'room' : 'pair';
 let fromHash = '';
 try {
     fromHash = decodeURIComponent(location.hash.slice(1));

@@ -2,7 +2,9 @@
 //   node --test relay-client.test.mjs      (run by BrowserIT in mvn -B verify)
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoff, connect, pagePrefix, parseControl, relayUrl } from '../../main/webapp/relay-client.js';
+import {
+    backoff, connect, joinRoom, pagePrefix, parseControl, parseRoomControl, relayUrl, roomUrl,
+} from '../../main/webapp/relay-client.js';
 
 class FakeSocket {
     static all = [];
@@ -47,6 +49,18 @@ function client(options = {}) {
         relay.on(type, (detail) => events.push([type, detail]));
     }
     return { relay, events, socket: () => FakeSocket.all.at(-1) };
+}
+
+const ROOM_EVENTS = ['joined', 'member-open', 'member-close', 'error', 'message', 'state', 'socket-open', 'socket-close'];
+
+/** A room client on a fake socket, and the events it emitted as [type, detail]. */
+function member(options = {}) {
+    const events = [];
+    const room = joinRoom('ws://relay/room/r', { WebSocket: FakeSocket, minDelay: 100, jitter: 0, ...options });
+    for (const type of ROOM_EVENTS) {
+        room.on(type, (detail) => events.push([type, detail]));
+    }
+    return { room, events, socket: () => FakeSocket.all.at(-1) };
 }
 
 beforeEach(() => {
@@ -107,6 +121,35 @@ describe('relayUrl', () => {
         assert.equal(pagePrefix('/try'), '/try/');
         assert.equal(pagePrefix('/try/index.html'), '/try/');
         assert.equal(pagePrefix('/a/b/'), '/a/b/');
+    });
+
+    test('roomUrl puts room/ and the encoded room id after the page directory', () => {
+        assert.equal(roomUrl('a b/c', { protocol: 'https:', host: 'h:8443', pathname: '/try' }, 't=1'),
+            'wss://h:8443/try/room/a%20b%2Fc?token=t%3D1');
+        assert.equal(roomUrl('x', { protocol: 'http:', host: 'h', pathname: '/index.html' }), 'ws://h/room/x');
+    });
+});
+
+describe('parseRoomControl', () => {
+    test('joined: your id and the others in join order, none when alone', () => {
+        assert.deepEqual(parseRoomControl('/room:joined:k3J9xQ2aLmA:'), { type: 'joined', you: 'k3J9xQ2aLmA', members: [] });
+        assert.deepEqual(parseRoomControl('/room:joined:me:a,b-c,d_e'),
+            { type: 'joined', you: 'me', members: ['a', 'b-c', 'd_e'] });
+    });
+
+    test('members coming and going, direct texts with colons or empty, errors', () => {
+        assert.deepEqual(parseRoomControl('/member:open:a1'), { type: 'member-open', id: 'a1' });
+        assert.deepEqual(parseRoomControl('/member:close:a1'), { type: 'member-close', id: 'a1' });
+        assert.deepEqual(parseRoomControl('/from:s1:a:b:'), { type: 'from', from: 's1', data: 'a:b:' });
+        assert.deepEqual(parseRoomControl('/from:s1:'), { type: 'from', from: 's1', data: '' });
+        assert.deepEqual(parseRoomControl('/error:0003:No such member in the room.:/to:x:hi'),
+            { type: 'error', code: '0003', message: 'No such member in the room.', detail: '/to:x:hi' });
+    });
+
+    test('anything else is a broadcast', () => {
+        for (const text of ['hello', '/room:joined:', '/member:open:', '/from::x', '/from:s1', '/status:waiting', '']) {
+            assert.equal(parseRoomControl(text), null, text);
+        }
     });
 });
 
@@ -180,6 +223,91 @@ describe('RelayClient', () => {
         socket().drop(1008, 'receiver too slow');
         assert.equal(relay.state, 'closed');
         assert.equal(events.at(-1)[1].retryIn, null);
+        mock.timers.tick(60_000);
+        assert.equal(FakeSocket.all.length, 1);
+    });
+});
+
+describe('RoomClient', () => {
+    test('keeps the member list from joined, member-open and member-close', () => {
+        const { room, events, socket } = member();
+        assert.equal(socket().url, 'ws://relay/room/r');
+        socket().open();
+        socket().receive('/room:joined:me:a,b');
+        assert.equal(room.state, 'joined');
+        assert.equal(room.you, 'me');
+        assert.deepEqual(room.members, ['a', 'b']);
+        socket().receive('/member:open:c');
+        assert.deepEqual(room.members, ['a', 'b', 'c']);
+        socket().receive('/member:close:a');
+        assert.deepEqual(room.members, ['b', 'c']);
+        assert.deepEqual(events.filter(([type]) => type !== 'state'), [
+            ['socket-open', {}], ['joined', { you: 'me', members: ['a', 'b'] }],
+            ['member-open', { id: 'c' }], ['member-close', { id: 'a' }]]);
+    });
+
+    test('broadcasts come without a sender, direct texts with one, errors as errors', () => {
+        const { events, socket } = member();
+        socket().open();
+        socket().receive('/room:joined:me:');
+        socket().receive('hi all');
+        const bytes = new Uint8Array([1, 2]).buffer;
+        socket().receive(bytes);
+        socket().receive('/from:a:just: you');
+        socket().receive('/error:0001:The message was not received by anyone.:hi');
+        const seen = events.filter(([type]) => type === 'message' || type === 'error');
+        assert.deepEqual(seen, [['message', { data: 'hi all', from: null }], ['message', { data: bytes, from: null }],
+            ['message', { data: 'just: you', from: 'a' }],
+            ['error', { code: '0001', message: 'The message was not received by anyone.', detail: 'hi' }]]);
+    });
+
+    test('send broadcasts unchanged, sendTo sends /to:<id>:<text>', () => {
+        const { room, socket } = member();
+        assert.equal(room.sendTo('a', 'early'), false);
+        socket().open();
+        const bytes = new Uint8Array([7]);
+        assert.equal(room.send('hello'), true);
+        assert.equal(room.send(bytes), true);
+        assert.equal(room.sendTo('a', 'x:y'), true);
+        assert.equal(room.sendTo('a', ''), true);
+        assert.deepEqual(socket().sent, ['hello', bytes, '/to:a:x:y', '/to:a:']);
+        assert.throws(() => room.sendTo('a:b', 'x'), TypeError);
+        assert.throws(() => room.sendTo('', 'x'), TypeError);
+        assert.throws(() => room.sendTo('a', bytes), TypeError);
+        assert.equal(socket().sent.length, 4);
+    });
+
+    test('a lost socket empties the list; the reconnect joins with a new id and resets the back-off', () => {
+        const { room, events, socket } = member();
+        socket().open();
+        socket().receive('/room:joined:first:a');
+        socket().drop(1013, 'room full');
+        assert.equal(room.you, null);
+        assert.deepEqual(room.members, []);
+        assert.equal(room.state, 'retrying');
+        assert.deepEqual(events.at(-1), ['socket-close', { code: 1013, reason: 'room full', retryIn: 100 }]);
+        mock.timers.tick(100);
+        socket().drop();
+        assert.equal(events.at(-1)[1].retryIn, 200);
+        mock.timers.tick(200);
+        assert.equal(FakeSocket.all.length, 3);
+        socket().open();
+        socket().receive('/room:joined:second:a,b');
+        assert.equal(room.you, 'second');
+        assert.deepEqual(room.members, ['a', 'b']);
+        socket().drop();
+        assert.equal(events.at(-1)[1].retryIn, 100);
+    });
+
+    test('close leaves the room for good', () => {
+        const { room, socket } = member();
+        socket().open();
+        socket().receive('/room:joined:me:a');
+        const first = socket();
+        room.close();
+        assert.equal(first.closedWith, 1000);
+        assert.equal(room.state, 'closed');
+        assert.deepEqual(room.members, []);
         mock.timers.tick(60_000);
         assert.equal(FakeSocket.all.length, 1);
     });

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The page in a real browser: {@code src/test/browser/try-page.mjs} drives headless Chromium ({@code /usr/bin/chromium})
- * with playwright-core against an in-process relay under a scope, and {@code relay-client.test.mjs} tests the
- * JavaScript client module under Node. Without Chromium, Node or {@code npm ci --prefix src/test/browser} the tests
- * are skipped, except with {@code CI=true}, where they fail.
+ * The page in a real browser: {@code src/test/browser/try-page.mjs} (a pair) and {@code try-room.mjs} (three pages in
+ * a room) drive headless Chromium ({@code /usr/bin/chromium}) with playwright-core against an in-process relay under a
+ * scope, and {@code relay-client.test.mjs} tests the JavaScript client module under Node. Without Chromium, Node or
+ * {@code npm ci --prefix src/test/browser} the tests are skipped, except with {@code CI=true}, where they fail.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BrowserIT {
@@ -30,29 +30,40 @@ class BrowserIT {
     private static final Path BASE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
     private static final Path SCRIPTS = BASE.resolve("src/test/browser");
     private static final Path OUTPUT = BASE.resolve("target/browser");
+    private static final Path ROOM_OUTPUT = BASE.resolve("target/browser-room");
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static final long NODE_TIMEOUT_SECONDS = 180;
 
     @Test
     void twoPagesPairChatSendAFileAndTalkOverADataChannel() throws Exception {
+        Run run = runInBrowser("try-page.mjs", OUTPUT);
+        assertEquals(0, run.exit, run.output);
+        assertTrue(run.output.strip().endsWith("browser test passed"), run.output);
+        assertTrue(Files.size(OUTPUT.resolve("paired.png")) > 0, "screenshot of the paired page");
+        assertTrue(Files.size(OUTPUT.resolve("webrtc.png")) > 0, "screenshot of the data channel chat");
+    }
+
+    @Test
+    void threePagesInARoomSeeEachOtherBroadcastTextDirectlyAndShareAFile() throws Exception {
+        Run run = runInBrowser("try-room.mjs", ROOM_OUTPUT);
+        assertEquals(0, run.exit, run.output);
+        assertTrue(run.output.strip().endsWith("browser test passed"), run.output);
+        assertTrue(Files.size(ROOM_OUTPUT.resolve("room.png")) > 0, "screenshot of the room");
+    }
+
+    /** Runs a browser script against a relay under a scope with a token, writing into output. */
+    private static Run runInBrowser(String script, Path output) throws Exception {
         Path node = requireNode();
         require(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
         require(Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core")),
                 "playwright-core is missing: npm ci --prefix src/test/browser");
-        String output;
-        int exit;
         // a scope and a token: the page must derive the relay URL from its own, and the share link carry the token
         RelaySettings settings = RelaySettings.of(Map.of(RelaySettings.TOKEN, "browser-secret"));
         try (RelayServer server = RelayServer.start(new Options("127.0.0.1", 0, "try", null, settings))) {
             String url = "http://127.0.0.1:" + server.port() + "/try/?token=browser-secret";
-            Run run = run(List.of(node.toString(), "try-page.mjs", url, OUTPUT.toString()), "try-page.log");
-            output = run.output;
-            exit = run.exit;
+            String log = script.replace(".mjs", ".log");
+            return run(List.of(node.toString(), script, url, output.toString()), log);
         }
-        assertEquals(0, exit, output);
-        assertTrue(output.strip().endsWith("browser test passed"), output);
-        assertTrue(Files.size(OUTPUT.resolve("paired.png")) > 0, "screenshot of the paired page");
-        assertTrue(Files.size(OUTPUT.resolve("webrtc.png")) > 0, "screenshot of the data channel chat");
     }
 
     @Test
