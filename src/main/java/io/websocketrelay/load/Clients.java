@@ -71,7 +71,15 @@ final class Clients {
     /** Connects {@code conn} to the relay at {@code id}, from {@code source} or the system's choice. */
     Conn open(Conn conn, String id, InetAddress source) throws IOException {
         ClientManager manager = source == null ? plain : managers.computeIfAbsent(source, this::manager);
-        URI uri = URI.create(base + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return connect(manager, conn, URI.create(base + URLEncoder.encode(id, StandardCharsets.UTF_8)));
+    }
+
+    /** Connects {@code conn} to room {@code roomId} of the relay, at {@code room/<id>} under the base. */
+    Conn openRoom(Conn conn, String roomId) throws IOException {
+        return connect(plain, conn, URI.create(base + "room/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8)));
+    }
+
+    private Conn connect(ClientManager manager, Conn conn, URI uri) throws IOException {
         try {
             manager.connectToServer(conn, ClientEndpointConfig.Builder.create().build(), uri);
         } catch (DeploymentException e) {

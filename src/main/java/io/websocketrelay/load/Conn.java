@@ -14,7 +14,9 @@ import java.util.function.Consumer;
 
 /**
  * One client connection of the load tool: tells the relay's control messages apart from data, completes a future
- * for {@code /status:waiting}, {@code /status:connected} and the close, and hands data to its {@link Sink}.
+ * for {@code /status:waiting}, {@code /status:connected} and the close, and hands data to its {@link Sink}. A room
+ * member instead hands every control message to its own handler, which completes {@link #connected} once the member
+ * sees its room complete.
  */
 final class Conn extends Endpoint {
 
@@ -26,15 +28,20 @@ final class Conn extends Endpoint {
 
         /** @return a sink that decodes every payload of {@code size} bytes and hands its stamp to {@code take} */
         static Sink stamps(int size, Consumer<Payload.Stamp> take) {
+            return stamps(size, false, take);
+        }
+
+        /** @return the same for payloads that are {@code timed} (carry their send time) or not */
+        static Sink stamps(int size, boolean timed, Consumer<Payload.Stamp> take) {
             return new Sink() {
                 @Override
                 public void text(String text) {
-                    take.accept(Payload.decode(text, size));
+                    take.accept(timed ? Payload.decodeTimed(text, size) : Payload.decode(text, size));
                 }
 
                 @Override
                 public void binary(ByteBuffer data) {
-                    take.accept(Payload.decode(data, size));
+                    take.accept(timed ? Payload.decodeTimed(data, size) : Payload.decode(data, size));
                 }
             };
         }
@@ -44,10 +51,13 @@ final class Conn extends Endpoint {
     static final String CONTROL = "/";
 
     final CompletableFuture<Void> waiting = new CompletableFuture<>();
+    /** Data may come from now on: {@code /status:connected}, or a room member's room complete. */
     final CompletableFuture<Void> connected = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Errors errors;
     private volatile Sink sink;
+    private volatile Consumer<String> control;
+    private volatile CloseReason closeReason;
     private volatile Session session;
     private volatile boolean peerGone;
 
@@ -59,6 +69,15 @@ final class Conn extends Endpoint {
     /** Sets where data goes; set it before the peer can send. */
     Conn sink(Sink newSink) {
         this.sink = newSink;
+        return this;
+    }
+
+    /**
+     * Hands every control message to {@code handler} instead of the pair protocol's handling (rooms); set it before
+     * the connection opens. It runs on one thread at a time, in order with the data.
+     */
+    Conn control(Consumer<String> handler) {
+        this.control = handler;
         return this;
     }
 
@@ -74,6 +93,11 @@ final class Conn extends Endpoint {
 
     private void onText(String text) {
         if (text.startsWith(CONTROL)) {
+            Consumer<String> handler = control;
+            if (handler != null) {
+                handler.accept(text);
+                return;
+            }
             switch (text) {
                 case Protocol.WAITING -> waiting.complete(null);
                 case Protocol.CONNECTED -> connected.complete(null);
@@ -102,6 +126,7 @@ final class Conn extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+        closeReason = reason;
         closed.complete(null);
     }
 
@@ -110,6 +135,12 @@ final class Conn extends Endpoint {
         if (!closed.isDone()) {
             errors.io.increment();
         }
+    }
+
+    /** @return the close code and reason, as {@code 1013 room full: 50 members}, or {@code open} */
+    String closeReason() {
+        CloseReason reason = closeReason;
+        return reason == null ? "open" : reason.getCloseCode().getCode() + " " + reason.getReasonPhrase();
     }
 
     /** @return whether the relay said {@code /remote:close} */

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The command line of the load tool: {@code SCENARIO [--option value]...}.
  *
- * @param scenario    pingpong, stream, connect or churn
+ * @param scenario    pingpong, stream, connect, churn or room
  * @param url         the relay's URL base, {@code ws://127.0.0.1:8080/}
  * @param pairs       pairs (pingpong, stream) or slots (churn)
  * @param size        payload bytes (characters for text)
@@ -21,26 +21,33 @@ import java.util.Locale;
  * @param sources     source addresses to use when one runs out of ports (connect); empty: 127.0.0.x as needed
  * @param perSource   connections per source address
  * @param messages    messages each side sends per session (churn)
- * @param window      messages in flight per pair (stream)
+ * @param window      messages in flight per pair (stream); room at rate 0: messages of a sender not yet received by
+ *                    every other member of its room
  * @param serverPid   the relay's process id, to read its memory and CPU from /proc; 0 for none
  * @param json        print one JSON line instead of the summary
  * @param idPrefix    prefix of every id, so that runs do not meet
  * @param timeout     seconds to wait for any one step
  * @param hold        seconds the waiting connections stay alone before they are paired (connect)
+ * @param rooms       rooms (room)
+ * @param members     members per room (room)
+ * @param senders     members of each room that send (room): the first ones
+ * @param rate        messages per second per sender (room); 0: as fast as the window lets them
  */
 record LoadOptions(String scenario, String url, int pairs, int size, boolean binary, double duration, double warmup,
         int connections, int concurrency, List<InetAddress> sources, int perSource, int messages, int window,
-        long serverPid, boolean json, String idPrefix, double timeout, double hold) {
+        long serverPid, boolean json, String idPrefix, double timeout, double hold, int rooms, int members,
+        int senders, double rate) {
 
-    static final List<String> SCENARIOS = List.of("pingpong", "stream", "connect", "churn");
+    static final List<String> SCENARIOS = List.of("pingpong", "stream", "connect", "churn", "room");
 
     static String usage() {
         return """
                 usage: java -cp websocket-relay-standalone.jar io.websocketrelay.load.LoadTool SCENARIO [OPTIONS]
-                scenarios: pingpong | stream | connect | churn
+                scenarios: pingpong | stream | connect | churn | room
                   --url URL            relay URL base, loopback only          [ws://127.0.0.1:8080/]
                   --pairs P            pairs (pingpong 50, stream 10), churn slots (20)
                   --size B             payload bytes, 16 (binary) / 32 (text) to 65536         [64]
+                                       (room: 24 binary / 48 text at least)
                   --binary             binary messages                                       [text]
                   --duration S         measured seconds                                        [10]
                   --warmup S           unmeasured seconds before                                [2]
@@ -50,6 +57,12 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
                   --per-ip N           connections per source address                       [20000]
                   --messages K         churn: messages each side sends per session             [10]
                   --window W           stream: messages in flight per pair                     [64]
+                                       room, --rate 0: a sender's messages not yet received by
+                                       every other member of its room                         [64]
+                  --rooms R            room: rooms                                             [10]
+                  --members M          room: members per room                                  [10]
+                  --senders K          room: members of each room that send   [M, or 1 at --rate 0]
+                  --rate N             room: messages/s per sender, 0 = as fast as --window lets [0]
                   --server-pid PID     read the relay's RSS and CPU from /proc
                   --id-prefix TEXT     prefix of the ids                             [load-<random>]
                   --timeout S          longest wait for one step                               [10]
@@ -84,6 +97,10 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
         String prefix = "load-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         double timeout = 10;
         double hold = 0;
+        int rooms = 10;
+        int members = 10;
+        int senders = 0;
+        double rate = 0;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -110,21 +127,33 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
                         case "--id-prefix" -> prefix = value;
                         case "--timeout" -> timeout = seconds(option, value);
                         case "--hold" -> hold = seconds(option, value);
+                        case "--rooms" -> rooms = positive(option, value);
+                        case "--members" -> members = positive(option, value);
+                        case "--senders" -> senders = positive(option, value);
+                        case "--rate" -> rate = rate(option, value);
                         default -> throw new IllegalArgumentException("unknown option " + option);
                     }
                 }
             }
         }
-        if (size < Payload.minimum(binary) || size > Clients.MAX_MESSAGE) {
-            throw new IllegalArgumentException("--size must be from " + Payload.minimum(binary) + " to "
-                    + Clients.MAX_MESSAGE + " for " + (binary ? "binary" : "text"));
+        boolean room = scenario.equals("room");
+        int minimum = Payload.minimum(binary, room);
+        if (size < minimum || size > Clients.MAX_MESSAGE) {
+            throw new IllegalArgumentException("--size must be from " + minimum + " to " + Clients.MAX_MESSAGE + " for "
+                    + (binary ? "binary" : "text") + (room ? " in rooms" : ""));
+        }
+        if (senders == 0) {
+            senders = rate > 0 ? members : 1;
+        }
+        if (room && (members < 2 || senders > members || (long) rooms * members > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("room needs --members of at least 2 and --senders of at most --members");
         }
         if (timeout <= 0) {
             throw new IllegalArgumentException("--timeout must be more than 0");
         }
         Clients.requireLoopback(java.net.URI.create(url));
         return new LoadOptions(scenario, url, pairs, size, binary, duration, warmup, connections, concurrency,
-                sources, perSource, messages, window, pid, json, prefix, timeout, hold);
+                sources, perSource, messages, window, pid, json, prefix, timeout, hold, rooms, members, senders, rate);
     }
 
     /** @return the source addresses for {@code total} connections: the given ones, or 127.0.0.1, .2, ... as needed */
@@ -175,6 +204,18 @@ record LoadOptions(String scenario, String url, int pairs, int size, boolean bin
             // reported below
         }
         throw new IllegalArgumentException(option + " must be seconds from 0 to 3600, not " + value);
+    }
+
+    private static double rate(String option, String value) {
+        try {
+            double r = Double.parseDouble(value);
+            if (r >= 0 && r <= 1_000_000) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be messages per second from 0 to 1000000, not " + value);
     }
 
     /** Parses {@code a,b} or {@code 127.0.0.2-127.0.0.9} (last byte ranges); loopback only. */

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 
 /**
  * The project's load generator: {@code java -cp websocket-relay-standalone.jar io.websocketrelay.load.LoadTool
- * SCENARIO [OPTIONS]}. Runs one scenario (pingpong, stream, connect, churn) against a relay on a loopback address
+ * SCENARIO [OPTIONS]}. Runs one scenario (pingpong, stream, connect, churn, room) against a relay on a loopback address
  * and prints one summary line, or one JSON line with {@code --json}. Exit code 0 when no message was lost,
  * duplicated, reordered, corrupted or misrouted, 1 when one was or the run failed, 2 for a bad command line.
  */

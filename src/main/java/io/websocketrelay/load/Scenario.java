@@ -36,6 +36,7 @@ abstract class Scenario {
             case "stream" -> new Stream(options);
             case "connect" -> new Connect(options);
             case "churn" -> new Churn(options);
+            case "room" -> new Room(options);
             default -> throw new IllegalArgumentException(options.scenario());
         };
     }
@@ -92,7 +93,8 @@ abstract class Scenario {
         return get(future, "a connection");
     }
 
-    private <T> T get(Future<T> future, String what) throws IOException, InterruptedException {
+    /** Waits for a future, at most the step timeout; its failure is rethrown as an {@link IOException}. */
+    <T> T get(Future<T> future, String what) throws IOException, InterruptedException {
         try {
             return future.get(options.timeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

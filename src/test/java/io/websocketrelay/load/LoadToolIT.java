@@ -1,6 +1,7 @@
 package io.websocketrelay.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.websocketrelay.config.RelaySettings;
@@ -8,6 +9,7 @@ import io.websocketrelay.launcher.Options;
 import io.websocketrelay.launcher.RelayServer;
 import io.websocketrelay.launcher.StartupException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,56 @@ class LoadToolIT {
     void churnBinary() throws Exception {
         assertClean(LoadTool.runScenario("churn", "--url", url(), "--pairs", "4", "--messages", "5", "--duration",
                 "0.5", "--warmup", "0", "--binary", "--size", "100"), "sessions");
+    }
+
+    private static void assertRoomClean(Report report) {
+        assertClean(report, "deliveries");
+        report.figures().forEach((key, value) -> {
+            if (key.startsWith("err_")) {
+                assertEquals(0L, value, key + " in " + report.json());
+            }
+        });
+        assertEquals(3, report.number("fanout"), report.json());
+        assertTrue(report.number("messages_sent") > 0 && report.number("lat_p50_us") > 0, report.json());
+        assertTrue(report.number("lat_p50_us") <= report.number("lat_p99_us")
+                && report.number("lat_p99_us") <= report.number("lat_max_us"), report.json());
+        // every message sent in the window reaches the 3 others; the window's edges move a few either way
+        double expected = 3 * report.number("messages_sent");
+        assertTrue(Math.abs(report.number("deliveries") - expected) <= 0.2 * expected + 3 * 12 * 64, report.json());
+    }
+
+    @Test
+    void roomTextAtARate() throws Exception {
+        Report report = LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--rate", "50",
+                "--duration", "2", "--warmup", "0.3", "--server-pid", pid());
+        assertRoomClean(report);
+        assertEquals(4, report.number("senders"), report.json());
+        // 12 senders at 50 msg/s over 2 s: about 1200 messages; a loaded machine may send fewer, never many more
+        assertTrue(report.number("messages_sent") > 300 && report.number("messages_sent") < 1400, report.json());
+    }
+
+    @Test
+    void roomBinaryInAWindow() throws Exception {
+        Report report = LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--window", "8",
+                "--binary", "--size", "100", "--duration", "2", "--warmup", "0.3");
+        assertRoomClean(report);
+        assertEquals(1, report.number("senders"), report.json());
+        assertEquals(8, report.number("window"), report.json());
+    }
+
+    @Test
+    void roomBinaryAtARateAndTextInAWindowWithTwoSenders() throws Exception {
+        assertRoomClean(LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--rate", "30",
+                "--binary", "--duration", "2", "--warmup", "0"));
+        assertRoomClean(LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--senders", "2",
+                "--window", "16", "--duration", "2", "--warmup", "0"));
+    }
+
+    @Test
+    void aRoomPastItsCapacityFailsClearly() {
+        IOException e = assertThrows(IOException.class,
+                () -> LoadTool.runScenario("room", "--url", url(), "--rooms", "1", "--members", "51", "--duration", "0"));
+        assertTrue(e.getMessage().contains("1013 room full"), e.getMessage());
     }
 
     @Test

@@ -72,4 +72,55 @@ class PayloadTest {
     void payloadsDifferBySequence() {
         assertFalse(Payload.text(1, 0, 64).equals(Payload.text(2, 0, 64)));
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {24, 25, 64, 65536})
+    void timedBinaryRoundTrip(int size) {
+        ByteBuffer data = Payload.timedBinary(42, 7, -123_456_789_000L, size);
+        assertEquals(size, data.remaining());
+        assertEquals(new Payload.Stamp(42, 7, -123_456_789_000L), Payload.decodeTimed(data, size));
+        assertEquals(size, data.remaining(), "decoding must not consume the buffer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {48, 49, 64, 65536})
+    void timedTextRoundTrip(int size) {
+        for (long sentAt : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, System.nanoTime()}) {
+            String text = Payload.timedText(9, 3, sentAt, size);
+            assertEquals(size, text.length());
+            assertFalse(text.startsWith("/"));
+            assertEquals(new Payload.Stamp(9, 3, sentAt), Payload.decodeTimed(text, size));
+        }
+    }
+
+    @Test
+    void theSendTimeIsUnderTheChecksum() {
+        ByteBuffer data = Payload.timedBinary(5, 9, 1_000_000L, 40);
+        for (int i = 0; i < 40; i++) {
+            ByteBuffer copy = ByteBuffer.allocate(40).put(data.duplicate()).flip();
+            copy.put(i, (byte) (copy.get(i) ^ 0x01));
+            assertNull(Payload.decodeTimed(copy, 40), "flip at " + i);
+        }
+        String text = Payload.timedText(5, 9, 1_000_000L, 56);
+        for (int i = 0; i < text.length(); i++) {
+            char changed = text.charAt(i) == 'a' ? 'b' : 'a';
+            assertNull(Payload.decodeTimed(text.substring(0, i) + changed + text.substring(i + 1), 56), "change at " + i);
+        }
+    }
+
+    @Test
+    void anUntimedTextIsNotATimedOne() {
+        assertNull(Payload.decodeTimed(Payload.text(1, 2, 64), 64), "filler letters are no send time");
+        assertEquals(new Payload.Stamp(1, 2, 0), Payload.decode(Payload.text(1, 2, 64), 64));
+    }
+
+    @Test
+    void tooSmallTimedIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Payload.timedBinary(0, 0, 0, 23));
+        assertThrows(IllegalArgumentException.class, () -> Payload.timedText(0, 0, 0, 47));
+        assertNull(Payload.decodeTimed(Payload.binary(0, 0, 16), 16));
+        assertEquals(24, Payload.minimum(true, true));
+        assertEquals(48, Payload.minimum(false, true));
+        assertEquals(16, Payload.minimum(true));
+    }
 }

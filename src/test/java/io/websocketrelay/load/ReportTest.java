@@ -42,6 +42,27 @@ class ReportTest {
     }
 
     @Test
+    void roomOptions() {
+        LoadOptions room = LoadOptions.parse("room");
+        assertEquals(10, room.rooms());
+        assertEquals(10, room.members());
+        assertEquals(1, room.senders(), "one sender when as fast as flow control allows");
+        assertEquals(0, room.rate());
+        assertEquals(64, room.window());
+        assertEquals(10, LoadOptions.parse("room", "--rate", "100").senders(), "every member at a rate");
+        assertEquals(3, LoadOptions.parse("room", "--senders", "3", "--rate", "2.5").senders());
+        assertEquals(2.5, LoadOptions.parse("room", "--rate", "2.5").rate());
+        assertEquals(24, LoadOptions.parse("room", "--binary", "--size", "24").size());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("room", "--size", "47"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("room", "--binary", "--size", "23"));
+        assertEquals(32, LoadOptions.parse("stream", "--size", "32").size(), "other scenarios keep their minimum");
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("room", "--members", "1"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("room", "--members", "3", "--senders", "4"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("room", "--rate", "-1"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("room", "--rooms", "0"));
+    }
+
+    @Test
     void badOptionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("dance"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("pingpong", "--size", "31"));
