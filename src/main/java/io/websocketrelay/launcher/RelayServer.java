@@ -1,7 +1,6 @@
 package io.websocketrelay.launcher;
 
 import io.websocketrelay.launcher.io.HandshakeGate;
-import io.websocketrelay.launcher.io.IoTuning;
 import io.websocketrelay.launcher.io.HttpPages;
 
 import io.websocketrelay.admission.Admission;
@@ -94,7 +93,7 @@ public final class RelayServer implements AutoCloseable {
             container = new Container(options.contextPath(), incomingBufferBytes(options.settings().maxMessageBytes()));
             container.addEndpoint(RelayEndpoint.class);
             NetworkListener listener = new NetworkListener("relay", options.host(), options.port());
-            IoTuning.fromEnvironment().applyTo(listener.getTransport());
+            options.io().applyTo(listener.getTransport());
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             if (tls != null) {
                 SSLEngineConfigurator engine = new SSLEngineConfigurator(tls, false, false, false);
