@@ -149,8 +149,8 @@ final class OptionTable {
 
     private static void usage(UsageMessageSpec usage) {
         usage.width(WIDTH).autoWidth(false)
-                .customSynopsis(NAME + " [OPTIONS] [" + SSL + " CERTIFICATE_PATH PRIVKEY_PATH | " + SSL
-                        + " KEYSTORE.p12]")
+                .customSynopsis(NAME + " [OPTIONS] [" + SSL + " CERTIFICATE_PATH PRIVKEY_PATH]",
+                        " ".repeat(usage.synopsisHeading().length()) + NAME + " [OPTIONS] [" + SSL + " KEYSTORE.p12]")
                 .description("Pairs the two clients that connect to ws://HOST:PORT/<id> with the same id and relays"
                         + " every message between them. Each setting can also be set by the environment variable in"
                         + " brackets (the command line wins); the limits, the checks and the I/O settings also by"

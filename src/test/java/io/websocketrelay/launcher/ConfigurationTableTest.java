@@ -27,12 +27,18 @@ class ConfigurationTableTest {
 
     private static final Pattern BRACKETS = Pattern.compile("\\[(.*?)(?:, default (.*))?]");
 
-    /** @return the rows of {@code --help}: a row's first line at two spaces, its text below it at eight */
+    /**
+     * @return the rows of {@code --help} from its first heading {@code Options:} on: a row's first line at two
+     *         spaces, its text below it at eight
+     */
     static List<Row> helpRows(String help) {
         List<Row> rows = new ArrayList<>();
         String option = null;
         List<String> text = new ArrayList<>();
-        for (String line : (help + "\n\n").lines().toList()) {
+        List<String> lines = (help + "\n\n").lines().toList();
+        int options = lines.indexOf("Options:");
+        assertTrue(options > 0, help);
+        for (String line : lines.subList(options, lines.size())) {
             boolean continuation = line.startsWith("        ") && option != null;
             if (continuation) {
                 text.add(line.strip());
