@@ -40,23 +40,25 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
 
     /** Largest message a client may send: UTF-8 bytes of text; larger closes the sender with 1009. */
     public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536",
-            "largest message a client may send, in bytes; larger closes it with 1009");
+            "largest message a client may send (UTF-8 bytes of text); larger closes it with 1009");
 
     /** Bytes queued for one receiver that does not read (characters for text); past it, close 1008. */
     public static final Key SEND_BUFFER_BYTES = new Key("relay.send-buffer-bytes", "1048576",
-            "bytes queued for a receiver that does not read before it is closed with 1008");
+            "bytes (UTF-8 bytes of text) queued for a receiver that does not read; past it the receiver is closed"
+                    + " with 1008");
 
     /** Longest id, in UTF-8 bytes after percent-decoding; a longer one is closed with 1008 at once. */
     public static final Key MAX_ID_BYTES = new Key("relay.max-id-bytes", "128",
-            "longest id in bytes after decoding; longer is closed with 1008");
+            "longest id, in bytes after percent-decoding; longer is closed with 1008");
 
     /** A regular expression every id must match as a whole, e.g. {@code [A-Za-z0-9_-]{16,64}}; empty for any. */
     public static final Key ID_PATTERN = new Key("relay.id-pattern", "",
-            "regular expression an id must match; others are closed with 1008");
+            "regular expression every id must match as a whole; others are closed with 1008; empty = any");
 
     /** The server pings every connection this often and closes with 1001 one that has not answered the last ping. */
     public static final Key PING_INTERVAL_MS = new Key("relay.ping-interval-ms", "30000",
-            "ping every connection this often (ms); no pong by the next ping closes it with 1001; 0 = off");
+            "ping every connection this often (ms); one that has not answered by the next ping is closed with"
+                    + " 1001; 0 = off");
 
     /** A connection that sends no message for this long is closed with 1001; 0 turns it off. */
     public static final Key IDLE_TIMEOUT_MS = new Key("relay.idle-timeout-ms", "0",
@@ -68,39 +70,42 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
 
     /** Most open connections from one client address (launcher only); more are refused with HTTP 503. 0 = off. */
     public static final Key MAX_CONNECTIONS_PER_ADDRESS = new Key("relay.max-connections-per-address", "0",
-            "most open connections from one address (launcher); more get HTTP 503; 0 = off");
+            "most open connections from one client address; more get HTTP 503 (launcher only); 0 = off");
 
     /** Most new connections per second from one client address; more are refused with HTTP 429. 0 = off. */
     public static final Key CONNECTIONS_PER_SECOND_PER_ADDRESS = new Key("relay.connections-per-second-per-address",
-            "0", "most new connections per second from one address; more get HTTP 429; 0 = off");
+            "0", "most new connections per second from one address (a second's burst); more get HTTP 429; 0 = off");
 
     /** Messages per second one connection may send (token bucket, a second's worth of burst); over it, 1008. */
     public static final Key MESSAGES_PER_SECOND = new Key("relay.messages-per-second", "0",
-            "messages per second a connection may send; over it closes with 1008; 0 = off");
+            "messages per second one connection may send (token bucket, a second's burst); over it, close 1008;"
+                    + " 0 = off");
 
     /** Bytes per second one connection may send (token bucket, a second's worth of burst); over it, 1008. */
     public static final Key BYTES_PER_SECOND = new Key("relay.bytes-per-second", "0",
-            "bytes per second a connection may send; over it closes with 1008; 0 = off");
+            "bytes per second one connection may send (token bucket, a second's burst); over it, close 1008;"
+                    + " 0 = off");
 
     /** Comma-separated {@code Origin} values allowed to connect, e.g. {@code https://app.example}; empty for any. */
     public static final Key ALLOWED_ORIGINS = new Key("relay.allowed-origins", "",
-            "comma-separated Origin values allowed; others get HTTP 403; empty = any");
+            "comma-separated Origin values allowed to connect; others get HTTP 403; empty = any");
 
     /** A shared secret every client must present as {@code ?token=} or a subprotocol {@code token.<secret>}. */
     public static final Key TOKEN = new Key("relay.token", "",
-            "shared secret clients must present (?token= or subprotocol token.<value>); empty = none");
+            "shared secret every client must present as ?token= or subprotocol token.<secret>; empty = none");
 
     /** A key for HMAC-signed, expiring tokens, accepted beside {@link #TOKEN}; see {@code Tokens}. */
     public static final Key TOKEN_HMAC_KEY = new Key("relay.token-hmac-key", "",
-            "key for HMAC-SHA256 signed expiring tokens <expiry>.<signature>; empty = none");
+            "key for HMAC-SHA256 signed, expiring, per-id tokens <expiry>.<signature>; empty = none");
 
     /** A connection that has not become a WebSocket this long after it opened is closed (launcher; slowloris). */
     public static final Key HANDSHAKE_TIMEOUT_MS = new Key("relay.handshake-timeout-ms", "10000",
-            "close a connection that has not upgraded this long after opening (launcher, ms); 0 = off");
+            "close a connection that has not become a WebSocket this long after opening (ms; launcher only,"
+                    + " plain HTTP connections too); 0 = off");
 
     /** How long a stopping relay waits for its clients to take their 1001 close. */
     public static final Key SHUTDOWN_GRACE_MS = new Key("relay.shutdown-grace-ms", "5000",
-            "how long a stopping relay waits for clients to take their 1001 close (ms)");
+            "how long a stopping relay waits for its clients to take their 1001 close (ms)");
 
     /** Most members of one room; one more is upgraded and closed at once with 1013, and no member hears of it. */
     public static final Key ROOM_CAPACITY = new Key("relay.room-capacity", "50",

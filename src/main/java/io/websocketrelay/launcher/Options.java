@@ -2,39 +2,49 @@ package io.websocketrelay.launcher;
 
 import io.websocketrelay.config.Key;
 import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.launcher.io.IoTuning;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The launcher's command line, compatible with the original's: {@code -i/--ip}, {@code -p/--port},
- * {@code -s/--scope} and the subcommand {@code ssl CERTIFICATE_PATH PRIVKEY_PATH}, plus the relay's limits. Every
- * option can also come from an environment variable; the command line wins.
+ * {@code -s/--scope} and the command {@code ssl CERTIFICATE_PATH PRIVKEY_PATH}, plus the relay's limits and the I/O
+ * settings. Parsed by picocli from the one table of settings in {@link OptionTable}. Every option can also come from
+ * an environment variable; the command line wins.
  *
  * @param host     the address to listen on
  * @param port     the port, 0 for any free one
  * @param scope    the path prefix before the id, without slashes at either end; empty for none
  * @param tls      the certificate and key for {@code wss://}, or {@code null} for plain {@code ws://}
  * @param settings the relay's limits
+ * @param io       how the transport runs its I/O
  */
-public record Options(String host, int port, String scope, Tls.Files tls, RelaySettings settings) {
+public record Options(String host, int port, String scope, Tls.Files tls, RelaySettings settings, IoTuning io) {
 
     /** Address to listen on: an IPv4 or IPv6 literal, or {@code localhost}. Default {@code 0.0.0.0}. */
-    public static final Key IP = new Key("relay.ip", "0.0.0.0", "address to listen on");
+    public static final Key IP = new Key("relay.ip", "0.0.0.0",
+            "address to listen on: an IPv4 or IPv6 literal, or localhost");
     /** Port to listen on; 0 picks a free one and the launcher prints it. Default 8080. */
-    public static final Key PORT = new Key("relay.port", "8080", "port; 0 picks a free one");
+    public static final Key PORT = new Key("relay.port", "8080", "port; 0 picks a free one and the launcher prints it");
     /** Path prefix in front of the id, e.g. {@code relay} for {@code ws://host:8080/relay/<id>}. Default none. */
-    public static final Key SCOPE = new Key("relay.scope", "", "path prefix before the id");
+    public static final Key SCOPE = new Key("relay.scope", "",
+            "path prefix before the id: --scope relay serves ws://host:8080/relay/<id>");
     /** Log records as plain lines ({@code plain}) or one JSON object per line ({@code json}). Default plain. */
-    public static final Key LOG_FORMAT = new Key("relay.log-format", "plain", "log lines as plain text or JSON");
+    public static final Key LOG_FORMAT = new Key("relay.log-format", "plain",
+            "log lines as plain text or json (one object per line)");
     /** PEM certificate chain (leaf first), or a PKCS#12 file; set together with the key to serve wss://. */
     public static final Key TLS_CERT = new Key("relay.tls-cert", "", "PEM certificate chain or PKCS#12 file");
     /** PEM private key in PKCS#8 ({@code BEGIN PRIVATE KEY}); not needed with a PKCS#12 file. */
@@ -42,11 +52,14 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
     /** Password of a PKCS#12 file. Default empty. */
     public static final Key TLS_PASSWORD = new Key("relay.tls-password", "", "password of the PKCS#12 file");
 
-    private static final Map<String, Key> SETTINGS_BY_OPTION = RelaySettings.KEYS.stream()
-            .collect(Collectors.toUnmodifiableMap(Key::option, key -> key));
-
     private static final Pattern SCOPE_PATTERN = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final String SSL_USAGE = "'ssl' takes CERTIFICATE_PATH PRIVKEY_PATH (or one PKCS#12 file)";
+
+    /** Options whose I/O tuning comes from the environment and the system properties, as before it was an option. */
+    public Options(String host, int port, String scope, Tls.Files tls, RelaySettings settings) {
+        this(host, port, scope, tls, settings, IoTuning.fromEnvironment());
+    }
 
     /** What {@code main} is asked to do. */
     enum Action { RUN, HELP, VERSION }
@@ -62,61 +75,45 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
      * @throws StartupException with exit code 2 for an unknown or malformed option or value
      */
     static Command parse(String[] args, UnaryOperator<String> environment) throws StartupException {
+        CommandLine commandLine = OptionTable.commandLine();
+        ParseResult result;
+        try {
+            result = commandLine.parseArgs(args);
+        } catch (ParameterException e) {
+            throw usage(explain(e, args));
+        }
+        for (ParseResult level = result; level != null; level = level.subcommand()) {
+            if (level.isUsageHelpRequested()) {
+                return new Command(Action.HELP, null, false);
+            }
+            if (level.isVersionHelpRequested()) {
+                return new Command(Action.VERSION, null, false);
+            }
+        }
         UnaryOperator<String> none = name -> null;
-        String host = IP.read(environment, none);
-        String port = PORT.read(environment, none);
-        String scope = SCOPE.read(environment, none);
-        String logFormat = LOG_FORMAT.read(environment, none);
+        Map<String, String> given = OptionTable.given(commandLine);
+        UnaryOperator<String> variables = variable -> given.getOrDefault(variable, environment.apply(variable));
+        String host = given.getOrDefault(IP.variable(), IP.read(environment, none));
+        String port = given.getOrDefault(PORT.variable(), PORT.read(environment, none));
+        String scope = given.getOrDefault(SCOPE.variable(), SCOPE.read(environment, none));
+        String logFormat = given.getOrDefault(LOG_FORMAT.variable(), LOG_FORMAT.read(environment, none));
         String cert = TLS_CERT.read(environment, none);
         String keyFile = TLS_KEY.read(environment, none);
-        Map<String, String> limits = new HashMap<>();
-        List<String> positional = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg;
-            String value = null;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                name = arg.substring(0, equals);
-                value = arg.substring(equals + 1);
+        ParseResult ssl = result.subcommand();
+        if (ssl != null) {
+            List<String> files = ssl.matchedPositionals().stream().map(ArgSpec::getValue)
+                    .map(String::valueOf).toList();
+            if (files.isEmpty()) {
+                throw usage(SSL_USAGE);
             }
-            switch (name) {
-                case "-h", "--help" -> {
-                    return new Command(Action.HELP, null, false);
-                }
-                case "-V", "--version" -> {
-                    return new Command(Action.VERSION, null, false);
-                }
-                case "-i", "--ip" -> host = value != null ? value : next(args, ++i, name);
-                case "-p", "--port" -> port = value != null ? value : next(args, ++i, name);
-                case "-s", "--scope" -> scope = value != null ? value : next(args, ++i, name);
-                case "--log-format" -> logFormat = value != null ? value : next(args, ++i, name);
-                default -> {
-                    Key key = SETTINGS_BY_OPTION.get(name);
-                    if (key != null) {
-                        limits.put(key.variable(), value != null ? value : next(args, ++i, name));
-                    } else if (arg.startsWith("-") && !arg.equals("-")) {
-                        throw usage("unknown option '" + arg + "'");
-                    } else {
-                        positional.add(arg);
-                    }
-                }
-            }
-        }
-        if (!positional.isEmpty()) {
-            if (!positional.get(0).equals("ssl")) {
-                throw usage("unknown command '" + positional.get(0) + "' (the only command is 'ssl')");
-            }
-            if (positional.size() < 2 || positional.size() > 3) {
-                throw usage("'ssl' takes CERTIFICATE_PATH PRIVKEY_PATH (or one PKCS#12 file)");
-            }
-            cert = positional.get(1);
-            keyFile = positional.size() == 3 ? positional.get(2) : "";
+            cert = files.get(0);
+            keyFile = files.size() > 1 ? files.get(1) : "";
         }
         RelaySettings settings;
+        IoTuning io;
         try {
-            settings = RelaySettings.read(variable -> limits.getOrDefault(variable, environment.apply(variable)),
-                    System::getProperty);
+            settings = RelaySettings.read(variables, System::getProperty);
+            io = IoTuning.read(variables, System::getProperty);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -132,42 +129,47 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
             case "plain" -> false;
             default -> throw usage("'" + logFormat + "' is not a log format (plain or json)");
         };
-        return new Command(Action.RUN, new Options(host(host), port(port), scope(scope), tls, settings), json);
+        return new Command(Action.RUN, new Options(host(host), port(port), scope(scope), tls, settings, io), json);
     }
 
     /** @return the text of {@code --help} */
     static String help() {
-        StringBuilder help = new StringBuilder("""
-                Usage: websocket-relay [OPTIONS] [ssl CERTIFICATE_PATH PRIVKEY_PATH | ssl KEYSTORE.p12]
+        return OptionTable.help();
+    }
 
-                Pairs the two clients that connect to ws://HOST:PORT/<id> with the same id and relays every message
-                between them. Each option can also be set by the environment variable in brackets (the command line
-                wins); the relay's limits also by the system property of the same name in lower case with dots.
-
-                  -i, --ip <IP>          address to listen on                              [RELAY_IP, default 0.0.0.0]
-                  -p, --port <PORT>      port; 0 picks a free one                          [RELAY_PORT, default 8080]
-                  -s, --scope <PREFIX>   path prefix before the id                         [RELAY_SCOPE, default none]
-                      --log-format <F>   log lines as plain text or json                   [RELAY_LOG_FORMAT, default plain]
-                  -h, --help             print this help
-                  -V, --version          print the version
-
-                Limits and checks:
-                """);
-        for (Key key : RelaySettings.KEYS) {
-            help.append(String.format(Locale.ROOT, "  %s <VALUE>%n        %s%n        [%s, default %s]%n",
-                    key.option(), key.description(), key.variable(),
-                    key.defaultValue().isEmpty() ? "none" : key.defaultValue()));
+    /** @return one line that says what is wrong with the command line, with picocli's suggestions for a typo */
+    private static String explain(ParameterException e, String[] args) {
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            List<String> suggestions = unmatched.getSuggestions();
+            String hint = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?";
+            if (first.startsWith("-") && !first.equals("-")) {
+                return "unknown option '" + first + "'" + hint;
+            }
+            if (unmatched.getCommandLine().getCommandName().equals(OptionTable.SSL)) {
+                return SSL_USAGE;
+            }
+            return "unknown command '" + first + "' (the only command is 'ssl')";
         }
-        help.append("""
+        if (e instanceof MissingParameterException missing) {
+            ArgSpec arg = missing.getArgSpec() != null ? missing.getArgSpec()
+                    : missing.getMissing().isEmpty() ? null : missing.getMissing().get(0);
+            if (arg instanceof OptionSpec option) {
+                return "option '" + typed(option, args) + "' needs a value";
+            }
+            return SSL_USAGE;
+        }
+        return e.getMessage().replaceAll("\\s*\\R\\s*", " ");
+    }
 
-                Commands:
-                  ssl <CERTIFICATE_PATH> <PRIVKEY_PATH>
-                        serve wss:// (TLS 1.2 and 1.3) with a PEM certificate chain, leaf first, and a PEM PKCS#8
-                        private key                                     [RELAY_TLS_CERT, RELAY_TLS_KEY]
-                  ssl <KEYSTORE.p12>
-                        the same from one PKCS#12 file                  [RELAY_TLS_CERT, RELAY_TLS_PASSWORD]
-                """);
-        return help.toString();
+    /** @return the name of {@code option} as the command line spells it */
+    private static String typed(OptionSpec option, String[] args) {
+        for (int i = args.length - 1; i >= 0; i--) {
+            if (List.of(option.names()).contains(args[i])) {
+                return args[i];
+            }
+        }
+        return option.longestName();
     }
 
     /** @return the URL clients connect to, with {@code <id>} in place of the id */
@@ -184,19 +186,12 @@ public record Options(String host, int port, String scope, Tls.Files tls, RelayS
 
     /** @return these options with another port */
     public Options withPort(int newPort) {
-        return new Options(host, newPort, scope, tls, settings);
+        return new Options(host, newPort, scope, tls, settings, io);
     }
 
     /** @return options for a relay on {@code host} and {@code port} with the given settings and nothing else */
     public static Options of(String host, int port, RelaySettings settings) {
         return new Options(host, port, "", null, settings);
-    }
-
-    private static String next(String[] args, int index, String option) throws StartupException {
-        if (index >= args.length) {
-            throw usage("option '" + option + "' needs a value");
-        }
-        return args[index];
     }
 
     private static String host(String value) throws StartupException {

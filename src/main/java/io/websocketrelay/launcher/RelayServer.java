@@ -107,7 +107,7 @@ public final class RelayServer implements AutoCloseable {
             container.addEndpoint(RelayEndpoint.class);
             container.addEndpoint(RoomEndpoint.class);
             NetworkListener listener = new NetworkListener("relay", options.host(), options.port());
-            IoTuning.fromEnvironment().applyTo(listener.getTransport());
+            options.io().applyTo(listener.getTransport());
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             if (tls != null) {
                 SSLEngineConfigurator engine = new SSLEngineConfigurator(tls, false, false, false);

@@ -131,6 +131,8 @@ class LauncherIT {
             assertEquals(0, relay.awaitExit(), relay::describe);
             assertTrue(relay.stdoutText().startsWith("Usage: websocket-relay"), relay::describe);
             assertTrue(relay.stdoutText().contains("--port"), relay::describe);
+            assertEquals(Options.help().lines().toList(), relay.stdoutText().lines().toList(),
+                    "the jar prints the help that the README's table is checked against");
             assertEquals("", relay.stderrText(), relay::describe);
         }
     }
@@ -144,6 +146,28 @@ class LauncherIT {
             assertFalse(relay.stdoutText().contains("development"), relay::describe);
             assertEquals(1, relay.stdoutText().lines().count(), relay::describe);
         }
+    }
+
+    @Test
+    void typoGetsASuggestionAndExits2() throws Exception {
+        Relay relay = failing(2, "--max-mesage-bytes", "1000");
+        assertTrue(relay.stderrText().contains("did you mean --max-message-bytes"), relay::describe);
+        relay = failing(2, "ssl");
+        assertTrue(relay.stderrText().contains("'ssl' takes"), relay::describe);
+    }
+
+    @Test
+    void ioSettingsFromTheCommandLine() throws Exception {
+        Relay relay = start(Map.of("RELAY_IO_STRATEGY", "same"), "-i", "127.0.0.1", "-p", "0", "--io-strategy",
+                "worker", "--selector-threads", "2");
+        Matcher serving = relay.awaitServing();
+        URI uri = URI.create("ws://127.0.0.1:" + serving.group(3) + "/io-it");
+        try (RelayClient first = connect(relay, uri); RelayClient second = pair(relay, uri, first)) {
+            first.send("through a worker thread");
+            second.expect("through a worker thread");
+        }
+        Relay bad = failing(2, "-i", "127.0.0.1", "-p", "0", "--io-strategy", "pool");
+        assertTrue(bad.stderrText().contains("RELAY_IO_STRATEGY"), bad::describe);
     }
 
     @Test

@@ -263,6 +263,71 @@ class OptionsTest {
     }
 
     @Test
+    void ioSettings() throws StartupException {
+        Options defaults = run();
+        assertTrue(defaults.io().sameThread());
+        assertEquals(0, defaults.io().selectors());
+        Options options = run("--io-strategy", "worker", "--selector-threads=3");
+        assertFalse(options.io().sameThread());
+        assertEquals(3, options.io().selectors());
+        Options fromEnvironment = run(env(Map.of("RELAY_IO_STRATEGY", "worker", "RELAY_SELECTOR_THREADS", "2")));
+        assertFalse(fromEnvironment.io().sameThread());
+        assertEquals(2, fromEnvironment.io().selectors());
+        Options commandLineWins = run(env(Map.of("RELAY_IO_STRATEGY", "worker", "RELAY_SELECTOR_THREADS", "2")),
+                "--io-strategy", "same", "--selector-threads", "1");
+        assertTrue(commandLineWins.io().sameThread());
+        assertEquals(1, commandLineWins.io().selectors());
+        assertEquals(4, run("--selector-threads", "4").withPort(1).io().selectors(), "withPort keeps the tuning");
+    }
+
+    @Test
+    void badIoSettings() {
+        usageError(args("--io-strategy", "pool"), "RELAY_IO_STRATEGY", "pool");
+        usageError(args("--selector-threads", "-1"), "RELAY_SELECTOR_THREADS", "at least 0");
+        usageError(env(Map.of("RELAY_SELECTOR_THREADS", "many")), args(), "RELAY_SELECTOR_THREADS", "many");
+        usageError(args("--io-strategy"), "--io-strategy", "needs a value");
+    }
+
+    @Test
+    void typoGetsSuggestions() {
+        usageError(args("--max-mesage-bytes", "10"), "unknown option", "--max-mesage-bytes", "did you mean",
+                "--max-message-bytes");
+        usageError(args("--io-stratgy=same"), "unknown option", "did you mean --io-strategy?");
+        usageError(args("-p", "1", "--toke", "x"), "unknown option", "--token");
+    }
+
+    @Test
+    void lastValueWins() throws StartupException {
+        assertEquals(2, run("-p", "1", "--port", "2").port());
+    }
+
+    @Test
+    void helpAndVersionAfterSsl() throws StartupException {
+        assertEquals(Options.Action.HELP, command(NO_ENV, "ssl", "--help").action());
+        assertEquals(Options.Action.VERSION, command(NO_ENV, "ssl", "c.pem", "-V").action());
+    }
+
+    @Test
+    void argumentFilesAreNotExpanded() throws StartupException {
+        assertEquals("@secret", run("--token", "@secret").settings().token());
+    }
+
+    @Test
+    void unknownOptionAfterSsl() {
+        usageError(args("ssl", "a.pem", "b.pem", "--bogus"), "unknown option", "--bogus");
+    }
+
+    @Test
+    void helpDocumentsTheIoSettings() {
+        for (String documented : new String[] {"--io-strategy", "RELAY_IO_STRATEGY", "--selector-threads",
+                "RELAY_SELECTOR_THREADS", "--log-format", "RELAY_LOG_FORMAT", "RELAY_TLS_PASSWORD", "--version"}) {
+            assertTrue(Options.help().contains(documented), documented);
+        }
+        assertTrue(Options.help().lines().allMatch(line -> line.length() <= OptionTable.WIDTH),
+                "--help fits in 80 columns");
+    }
+
+    @Test
     void urlBracketsIpv6() throws StartupException {
         assertEquals("ws://[::1]:8080/<id>", run("-i", "::1").url(8080));
         assertEquals("ws://[::1]:8080/<id>", run("-i", "[::1]").url(8080));

@@ -1,6 +1,7 @@
 package io.websocketrelay.launcher.io;
 
 import io.websocketrelay.config.Key;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.glassfish.grizzly.IOStrategy;
@@ -23,8 +24,9 @@ public record IoTuning(boolean sameThread, int selectors) {
      * asynchronous, locks are held for a few field updates), so the selector thread can relay a message itself: no
      * hand-off to a worker thread and back per read, which on one core doubled the cost of a message.
      */
-    static final Key IO_STRATEGY = new Key("relay.io-strategy", "same",
-            "same: the selector thread relays a message itself; worker: hand each read to a worker pool");
+    public static final Key IO_STRATEGY = new Key("relay.io-strategy", "same",
+            "same: the selector thread relays a message itself (the relay never blocks while handling one);"
+                    + " worker: hand each read to a worker pool");
 
     /**
      * Selector threads; default 0: one per processor the JVM may run on. Grizzly's own default is higher (two on a
@@ -32,10 +34,19 @@ public record IoTuning(boolean sameThread, int selectors) {
      * that arrives on the waiting one waits a slice, measured as a p99 of 5-7 ms against 2.8 ms with one thread in
      * ping-pong.
      */
-    static final Key SELECTOR_THREADS = new Key("relay.selector-threads", "0",
-            "selector threads of the standalone relay; 0 = one per available processor");
+    public static final Key SELECTOR_THREADS = new Key("relay.selector-threads", "0",
+            "selector threads; 0 = one per processor the JVM may use");
 
-    static IoTuning read(UnaryOperator<String> environment, UnaryOperator<String> properties) {
+    /** Every key, in the order of {@code --help}. */
+    public static final List<Key> KEYS = List.of(IO_STRATEGY, SELECTOR_THREADS);
+
+    /**
+     * @param environment the environment variables
+     * @param properties  the system properties
+     * @return the tuning these name
+     * @throws IllegalArgumentException naming the key of a value that is not valid
+     */
+    public static IoTuning read(UnaryOperator<String> environment, UnaryOperator<String> properties) {
         String strategy = IO_STRATEGY.read(environment, properties).toLowerCase(Locale.ROOT);
         if (!strategy.equals("same") && !strategy.equals("worker")) {
             throw new IllegalArgumentException(IO_STRATEGY.variable() + " must be 'same' or 'worker', not '"
