@@ -1,5 +1,6 @@
 package io.websocketrelay.launcher;
 
+import io.websocketrelay.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -28,25 +29,7 @@ public final class JsonLogFormatter extends Formatter {
     }
 
     private static void field(StringBuilder line, String name, String value) {
-        line.append(",\"").append(name).append("\":\"");
-        String text = value == null ? "" : value;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> line.append("\\\"");
-                case '\\' -> line.append("\\\\");
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        line.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        line.append(c);
-                    }
-                }
-            }
-        }
-        line.append('"');
+        Json.quote(line.append(','), name).append(':');
+        Json.quote(line, value == null ? "" : value);
     }
 }

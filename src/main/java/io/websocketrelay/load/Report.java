@@ -1,5 +1,6 @@
 package io.websocketrelay.load;
 
+import io.websocketrelay.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,14 +43,14 @@ final class Report {
             if (out.length() > 1) {
                 out.append(',');
             }
-            quote(out, e.getKey()).append(':');
+            Json.quote(out, e.getKey()).append(':');
             Object v = e.getValue();
             if (v instanceof Double d) {
                 out.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
             } else if (v instanceof Number || v instanceof Boolean) {
                 out.append(v);
             } else {
-                quote(out, String.valueOf(v));
+                Json.quote(out, String.valueOf(v));
             }
         }
         return out.append('}').toString();
@@ -68,25 +69,5 @@ final class Report {
             out.append(v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : String.valueOf(v));
         }
         return out.toString();
-    }
-
-    private static StringBuilder quote(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"');
     }
 }
