@@ -18,6 +18,10 @@ import java.util.logging.Logger;
  * that lock; {@link Link#connect()} takes the locks of two peers in {@link #serial()} order, and nothing else takes
  * a second lock while holding a peer's. Sending starts only in {@link #flush()}, which the caller runs after
  * releasing any lock of its own.
+ *
+ * <p>One class on purpose, though longer than most: a client's route and its queue change together under this one
+ * lock (a message is queued only while the receiver is on the sender's route; a pairing queues its control messages
+ * in the same step as it sets the route), and splitting them would split that lock.
  */
 public final class Peer implements Transport.SendCallback {
 

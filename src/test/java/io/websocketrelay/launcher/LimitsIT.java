@@ -7,7 +7,7 @@ import io.websocketrelay.admission.Tokens;
 import io.websocketrelay.config.Key;
 import io.websocketrelay.config.RelaySettings;
 import io.websocketrelay.core.Protocol;
-import io.websocketrelay.testing.RawClient;
+import io.websocketrelay.testing.WireClient;
 import io.websocketrelay.testing.RelayClient;
 import jakarta.websocket.CloseReason;
 import java.io.EOFException;
@@ -44,8 +44,8 @@ class LimitsIT {
         }
     }
 
-    private RawClient raw(String path, Map<String, String> headers) throws IOException {
-        RawClient client = RawClient.upgrade("127.0.0.1", server.port(), path, 0, headers);
+    private WireClient raw(String path, Map<String, String> headers) throws IOException {
+        WireClient client = WireClient.upgrade("127.0.0.1", server.port(), path, 0, headers);
         opened.add(client);
         return client;
     }
@@ -61,20 +61,20 @@ class LimitsIT {
     }
 
     /** Reads frames, answering pings when {@code answer} is set, until a close frame or the end of the stream. */
-    private static int readUntilClosed(RawClient client, boolean answer, int pingsToAnswer) throws IOException {
+    private static int readUntilClosed(WireClient client, boolean answer, int pingsToAnswer) throws IOException {
         int pings = 0;
         while (true) {
-            RawClient.Frame frame;
+            WireClient.Frame frame;
             try {
                 frame = client.read();
             } catch (EOFException e) {
                 return 1006;
             }
-            if (frame.opcode() == RawClient.CLOSE) {
+            if (frame.opcode() == WireClient.CLOSE) {
                 return frame.closeCode();
             }
-            if (frame.opcode() == RawClient.PING && answer) {
-                client.send(RawClient.PONG, true, frame.payload());
+            if (frame.opcode() == WireClient.PING && answer) {
+                client.send(true, WireClient.PONG, frame.payload());
                 if (++pings == pingsToAnswer) {
                     return -pings;
                 }
@@ -86,7 +86,7 @@ class LimitsIT {
     void clientThatAnswersPingsStaysAndOneThatDoesNotIsClosedAndItsPeerToldAtOnce() throws Exception {
         start(Map.of(RelaySettings.PING_INTERVAL_MS, "500")); // wide enough that a loaded machine still answers in time
         String id = newId();
-        RawClient answering = raw("/" + id, Map.of());
+        WireClient answering = raw("/" + id, Map.of());
         assertEquals("/status:waiting", answering.readText());
         assertEquals(-3, readUntilClosed(answering, true, 3), "three pings answered, still open");
         RelayClient peer = client(id).expect("/status:connected");
@@ -142,13 +142,13 @@ class LimitsIT {
     @Test
     void connectionsPerAddressOverTheMaximumGet503UntilOneCloses() throws Exception {
         start(Map.of(RelaySettings.MAX_CONNECTIONS_PER_ADDRESS, "2"));
-        RawClient first = raw("/" + newId(), Map.of());
+        WireClient first = raw("/" + newId(), Map.of());
         assertEquals(101, first.status());
         assertEquals(101, raw("/" + newId(), Map.of()).status());
         assertEquals(503, raw("/" + newId(), Map.of()).status());
         first.close();
         waitFor(() -> {
-            try (RawClient again = RawClient.upgrade("127.0.0.1", server.port(), "/" + newId(), 0)) {
+            try (WireClient again = WireClient.upgrade("127.0.0.1", server.port(), "/" + newId(), 0)) {
                 return again.status() == 101;
             }
         });
@@ -188,10 +188,10 @@ class LimitsIT {
         String id = newId();
         assertEquals(401, raw("/" + id, Map.of()).status());
         assertEquals(403, raw("/" + id + "?token=wrong", Map.of()).status());
-        RawClient byQuery = raw("/" + id + "?token=s3cret", Map.of());
+        WireClient byQuery = raw("/" + id + "?token=s3cret", Map.of());
         assertEquals(101, byQuery.status());
         assertEquals("/status:waiting", byQuery.readText());
-        RawClient bySubprotocol = raw("/" + id, Map.of("Sec-WebSocket-Protocol", "chat, token.s3cret"));
+        WireClient bySubprotocol = raw("/" + id, Map.of("Sec-WebSocket-Protocol", "chat, token.s3cret"));
         assertEquals(101, bySubprotocol.status());
         assertEquals("token.s3cret", bySubprotocol.header("sec-websocket-protocol"));
         assertEquals("/status:connected", bySubprotocol.readText());
@@ -248,7 +248,7 @@ class LimitsIT {
             slow.getOutputStream().write("GET /half".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, slow.getInputStream().read(), "closed without an answer");
         }
-        RawClient upgraded = raw("/" + newId(), Map.of());
+        WireClient upgraded = raw("/" + newId(), Map.of());
         assertEquals("/status:waiting", upgraded.readText());
         String metrics = metrics();
         assertTrue(metrics.matches("(?s).*websocket_relay_handshakes_refused_total\\{reason=\"timeout\"} [1-9].*"),

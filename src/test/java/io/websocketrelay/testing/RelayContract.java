@@ -68,8 +68,8 @@ public abstract class RelayContract implements RoomContract {
         return client;
     }
 
-    protected RawClient raw(String rawId, int receiveBuffer) throws IOException {
-        RawClient client = RawClient.upgrade(host(), port(), prefix() + "/" + rawId, receiveBuffer);
+    protected WireClient raw(String rawId, int receiveBuffer) throws IOException {
+        WireClient client = WireClient.upgrade(host(), port(), prefix() + "/" + rawId, receiveBuffer);
         opened.add(client);
         return client;
     }
@@ -80,13 +80,13 @@ public abstract class RelayContract implements RoomContract {
     }
 
     @Override
-    public RawClient rawRoom(String rawRoomId, int receiveBuffer) throws IOException {
+    public WireClient rawRoom(String rawRoomId, int receiveBuffer) throws IOException {
         return raw("room/" + rawRoomId, receiveBuffer);
     }
 
     @Override
-    public RawClient rawUpgrade(String path) throws IOException {
-        RawClient client = RawClient.upgrade(host(), port(), prefix() + path, 0);
+    public WireClient rawUpgrade(String path) throws IOException {
+        WireClient client = WireClient.upgrade(host(), port(), prefix() + path, 0);
         opened.add(client);
         return client;
     }
@@ -123,9 +123,9 @@ public abstract class RelayContract implements RoomContract {
     @Test
     void relayedMessagesKeepTheirFrameTypeAndBytesOnTheWire() throws IOException {
         String id = newId();
-        RawClient a = raw(id, 0);
+        WireClient a = raw(id, 0);
         assertEquals("/status:waiting", a.readText());
-        RawClient b = raw(id, 0);
+        WireClient b = raw(id, 0);
         assertEquals("/status:connected", b.readText());
         assertEquals("/remote:open", a.readText());
         assertEquals("/status:connected", a.readText());
@@ -135,28 +135,28 @@ public abstract class RelayContract implements RoomContract {
         byte[] binary = new byte[maxMessageBytes() / 2];
         new Random(7).nextBytes(binary);
         a.sendText(text);
-        a.send(RawClient.BINARY, true, binary);
-        a.send(RawClient.TEXT, false, "frag".getBytes(StandardCharsets.UTF_8));
-        a.send(0x0, true, "ment ✓".getBytes(StandardCharsets.UTF_8));
+        a.send(true, WireClient.BINARY, binary);
+        a.send(false, WireClient.TEXT, "frag".getBytes(StandardCharsets.UTF_8));
+        a.send(true, 0x0, "ment ✓".getBytes(StandardCharsets.UTF_8));
         b.sendText("back");
-        RawClient.Frame first = message(b);
-        assertEquals(RawClient.TEXT, first.opcode());
+        WireClient.Frame first = message(b);
+        assertEquals(WireClient.TEXT, first.opcode());
         assertEquals(text, first.text());
-        RawClient.Frame second = message(b);
-        assertEquals(RawClient.BINARY, second.opcode());
+        WireClient.Frame second = message(b);
+        assertEquals(WireClient.BINARY, second.opcode());
         assertArrayEquals(binary, second.payload());
-        RawClient.Frame third = message(b);
-        assertEquals(RawClient.TEXT, third.opcode());
+        WireClient.Frame third = message(b);
+        assertEquals(WireClient.TEXT, third.opcode());
         assertEquals("fragment ✓", third.text());
-        RawClient.Frame back = message(a);
-        assertEquals(RawClient.TEXT, back.opcode());
+        WireClient.Frame back = message(a);
+        assertEquals(WireClient.TEXT, back.opcode());
         assertEquals("back", back.text());
     }
 
     /** @return the next data message, its fragments joined, with the opcode of its first frame; pings are skipped */
-    private static RawClient.Frame message(RawClient client) throws IOException {
-        RawClient.Frame frame = client.read();
-        while (frame.opcode() == RawClient.PING) {
+    private static WireClient.Frame message(WireClient client) throws IOException {
+        WireClient.Frame frame = client.read();
+        while (frame.opcode() == WireClient.PING) {
             frame = client.read();
         }
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
@@ -165,13 +165,13 @@ public abstract class RelayContract implements RoomContract {
         boolean fin = frame.fin();
         while (!fin) {
             frame = client.read();
-            if (frame.opcode() != RawClient.PING) {
+            if (frame.opcode() != WireClient.PING) {
                 assertEquals(0x0, frame.opcode(), "a continuation frame");
                 payload.writeBytes(frame.payload());
                 fin = frame.fin();
             }
         }
-        return new RawClient.Frame(opcode, true, payload.toByteArray());
+        return new WireClient.Frame(opcode, true, 0, payload.toByteArray());
     }
 
     @Test
@@ -461,7 +461,7 @@ public abstract class RelayContract implements RoomContract {
     @Test
     void peerDroppedWithoutCloseFrameIsRemovedAtOnce() throws IOException {
         String id = newId();
-        RawClient a = raw(id, 0);
+        WireClient a = raw(id, 0);
         assertEquals(101, a.status());
         assertEquals("/status:waiting", a.readText());
         RelayClient b = connect(id).expect("/status:connected");
@@ -478,7 +478,7 @@ public abstract class RelayContract implements RoomContract {
     @Test
     void waiterDroppedWithoutCloseFrameDoesNotPoisonTheId() throws IOException {
         String id = newId();
-        RawClient a = raw(id, 0);
+        WireClient a = raw(id, 0);
         assertEquals("/status:waiting", a.readText());
         a.reset();
         RelayClient b = eventuallyWaiting(id);
@@ -506,7 +506,7 @@ public abstract class RelayContract implements RoomContract {
     @Test
     void stalledReaderIsDroppedAndItsPeerMatchedAgain() throws IOException {
         String id = newId();
-        RawClient stalled = raw(id, 4096);
+        WireClient stalled = raw(id, 4096);
         assertEquals("/status:waiting", stalled.readText());
         RelayClient sender = connect(id).expect("/status:connected");
         assertEquals("/remote:open", stalled.readText());
@@ -561,7 +561,7 @@ public abstract class RelayContract implements RoomContract {
     @Test
     void pathsThatAreNotOneSegmentAreNotFound() throws IOException {
         for (String path : new String[] {"/", "/a/b", "/a/"}) {
-            try (RawClient client = RawClient.upgrade(host(), port(), prefix() + path, 0)) {
+            try (WireClient client = WireClient.upgrade(host(), port(), prefix() + path, 0)) {
                 assertEquals(404, client.status(), "upgrade of " + prefix() + path);
             }
         }

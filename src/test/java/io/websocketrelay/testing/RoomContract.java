@@ -22,10 +22,10 @@ public interface RoomContract {
     RelayClient joinRoom(String rawRoomId) throws IOException;
 
     /** @return a raw-socket client upgraded on {@code /room/<rawRoomId>}, closed after the test */
-    RawClient rawRoom(String rawRoomId, int receiveBuffer) throws IOException;
+    WireClient rawRoom(String rawRoomId, int receiveBuffer) throws IOException;
 
     /** @return the raw-socket answer to an upgrade of {@code path} under the target's prefix */
-    RawClient rawUpgrade(String path) throws IOException;
+    WireClient rawUpgrade(String path) throws IOException;
 
     /** @return the deployment's room capacity ({@code RELAY_ROOM_CAPACITY}) */
     default int roomCapacity() {
@@ -138,7 +138,7 @@ public interface RoomContract {
     default void memberDroppedWithoutCloseFrameIsAnnounced() throws IOException {
         String room = newRoom();
         Member a = join(room);
-        RawClient dropped = rawRoom(room, 0);
+        WireClient dropped = rawRoom(room, 0);
         String joined = dropped.readText();
         String id = joined.substring("/room:joined:".length(), joined.indexOf(':', "/room:joined:".length()));
         a.client().expect("/member:open:" + id);
@@ -150,7 +150,7 @@ public interface RoomContract {
     default void frameTypesAndBytesAreKeptOnTheWire() throws IOException {
         String room = newRoom();
         Member a = join(room);
-        RawClient wire = rawRoom(room, 0);
+        WireClient wire = rawRoom(room, 0);
         String joined = wire.readText();
         assertTrue(joined.startsWith("/room:joined:") && joined.endsWith(":" + a.id()), joined);
         a.client().nextText(); // its /member:open
@@ -159,11 +159,11 @@ public interface RoomContract {
         new java.util.Random(11).nextBytes(binary);
         a.client().send(text);
         a.client().send(binary);
-        RawClient.Frame first = wire.read();
-        assertEquals(RawClient.TEXT, first.opcode());
+        WireClient.Frame first = wire.read();
+        assertEquals(WireClient.TEXT, first.opcode());
         assertEquals(text, first.text());
-        RawClient.Frame second = wire.read();
-        assertEquals(RawClient.BINARY, second.opcode());
+        WireClient.Frame second = wire.read();
+        assertEquals(WireClient.BINARY, second.opcode());
         assertArrayEquals(binary, second.payload());
     }
 
@@ -196,7 +196,7 @@ public interface RoomContract {
         String room = newRoom();
         Member sender = join(room);
         Member reader = join(room, sender);
-        RawClient stalled = rawRoom(room, 4096);
+        WireClient stalled = rawRoom(room, 4096);
         String joined = stalled.readText();
         String id = joined.substring("/room:joined:".length(), joined.indexOf(':', "/room:joined:".length()));
         sender.client().expect("/member:open:" + id);
@@ -237,11 +237,11 @@ public interface RoomContract {
     @Test
     default void roomPathsThatAreNotOneRoomAreNotFoundAndRoomAloneIsAPairId() throws IOException {
         for (String path : new String[] {"/room/", "/room/a/b"}) {
-            try (RawClient client = rawUpgrade(path)) {
+            try (WireClient client = rawUpgrade(path)) {
                 assertEquals(404, client.status(), "upgrade of " + path);
             }
         }
-        RawClient pair = rawUpgrade("/room");
+        WireClient pair = rawUpgrade("/room");
         assertEquals(101, pair.status());
         String first = pair.readText();
         assertTrue(first.equals("/status:waiting") || first.equals("/status:connected"), first);

@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A client on a bare socket that writes any bytes, valid or not, and reports what the server answered: the HTTP
- * response head of a handshake, the frames that came back, whether a close frame came and with which code, and
- * whether the server then ended the TCP connection. Every read is bounded by a deadline.
+ * The tests' one client on a bare socket, for what a client library will not do: write any bytes, valid or not (a
+ * request of its own making, broken frames), stop reading, or drop the connection without a close frame. It reports
+ * what the server answered: the HTTP response head of a handshake, the frames that came back, whether a close frame
+ * came and with which code, and whether the server then ended the TCP connection. Every read is bounded by a
+ * deadline.
  *
  * <p>Threading: one thread per client.
  */
@@ -93,6 +95,9 @@ public final class WireClient implements Closeable {
     private final InputStream in;
     private final OutputStream out;
 
+    /** The answer to the upgrade request, when this client was made by {@link #upgrade} or {@link #request}. */
+    private Response response;
+
     private WireClient(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
@@ -137,6 +142,45 @@ public final class WireClient implements Closeable {
             throw new IOException("upgrade of " + path + " answered " + response);
         }
         return client;
+    }
+
+    /**
+     * Opens a connection, sends an upgrade request for {@code path} with {@code headers} added, and reads the
+     * response head, whatever its status ({@link #status()}).
+     */
+    public static WireClient upgrade(String host, int port, String path, int receiveBuffer, Map<String, String> headers)
+            throws IOException {
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+        String head = upgradeHead(host, port, path);
+        return request(host, port, receiveBuffer, head.substring(0, head.length() - 2) + extra + "\r\n");
+    }
+
+    /** Like {@link #upgrade(String, int, String, int, Map)} without extra headers. */
+    public static WireClient upgrade(String host, int port, String path, int receiveBuffer) throws IOException {
+        return upgrade(host, port, path, receiveBuffer, Map.of());
+    }
+
+    /** Opens a connection, sends {@code head} as it is and reads the response head ({@link #status()}). */
+    public static WireClient request(String host, int port, int receiveBuffer, String head) throws IOException {
+        WireClient client = connect(host, port, receiveBuffer);
+        client.write(head);
+        client.response = client.readResponse(RelayClient.TIMEOUT);
+        if (client.response.status() < 0) {
+            client.close();
+            throw new IOException("no response to " + head.lines().findFirst().orElse(head));
+        }
+        return client;
+    }
+
+    /** @return the HTTP status of the answer to this client's upgrade request */
+    public int status() {
+        return response.status();
+    }
+
+    /** @return a header of the answer to this client's upgrade request, by its name in lower case, or {@code null} */
+    public String header(String lowerCaseName) {
+        return response.headers().get(lowerCaseName);
     }
 
     public void write(String text) throws IOException {
@@ -263,6 +307,20 @@ public final class WireClient implements Closeable {
         write(frame(fin, opcode, payload));
     }
 
+    /** Sends one masked text frame with the whole text. */
+    public void sendText(String text) throws IOException {
+        send(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return the next frame; fails when none comes within {@link RelayClient#TIMEOUT} */
+    public Frame read() throws IOException {
+        Frame frame = readFrame(RelayClient.TIMEOUT);
+        if (frame == null) {
+            throw new IOException("no frame within " + RelayClient.TIMEOUT);
+        }
+        return frame;
+    }
+
     /** @return the next frame, or {@code null} at EOF, reset or the deadline */
     public Frame readFrame(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -306,9 +364,15 @@ public final class WireClient implements Closeable {
         return new Frame(first & 0x0f, (first & 0x80) != 0, (first >>> 4) & 0x7, payload);
     }
 
-    /** @return the next text frame's text; fails when something else or nothing comes */
+    /**
+     * @return the next text frame's text, skipping the relay's pings (its heartbeat may tick at any moment); fails
+     *         when something else or nothing comes
+     */
     public String readText() throws IOException {
         Frame frame = readFrame(RelayClient.TIMEOUT);
+        while (frame != null && frame.opcode() == PING) {
+            frame = readFrame(RelayClient.TIMEOUT);
+        }
         if (frame == null || frame.opcode() != TEXT) {
             throw new IOException("expected a text frame, got " + (frame == null ? "nothing" : "opcode " + frame.opcode()));
         }
