@@ -72,16 +72,29 @@ public final class RawClient implements Closeable {
     /** Like {@link #upgrade(String, int, String, int)}, with more request headers. */
     public static RawClient upgrade(String host, int port, String path, int receiveBuffer, Map<String, String> headers)
             throws IOException {
+        return request(host, port, receiveBuffer, upgradeHead(host, port, path, headers));
+    }
+
+    /**
+     * Sends an upgrade request for {@code path} on a socket the caller opened (e.g. from a chosen local address, or
+     * with TLS) and reads the response head.
+     */
+    public static RawClient upgrade(Socket socket, String host, int port, String path, Map<String, String> headers)
+            throws IOException {
+        return request(socket, upgradeHead(host, port, path, headers));
+    }
+
+    private static String upgradeHead(String host, int port, String path, Map<String, String> headers) {
         StringBuilder extra = new StringBuilder();
         headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
         String key = Base64.getEncoder().encodeToString(ThreadLocalRandom.current().ints(16, 0, 256)
                 .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> { }).toByteArray());
-        return request(host, port, receiveBuffer, "GET " + path + " HTTP/1.1\r\n"
+        return "GET " + path + " HTTP/1.1\r\n"
                 + "Host: " + host + ":" + port + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n" + extra + "\r\n");
+                + "Sec-WebSocket-Version: 13\r\n" + extra + "\r\n";
     }
 
     /** Opens a connection, sends {@code head} as it is and reads the response head. */
@@ -90,8 +103,12 @@ public final class RawClient implements Closeable {
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
-        socket.setSoTimeout((int) RelayClient.TIMEOUT.toMillis());
         socket.connect(new InetSocketAddress(host, port), (int) RelayClient.TIMEOUT.toMillis());
+        return request(socket, head);
+    }
+
+    private static RawClient request(Socket socket, String head) throws IOException {
+        socket.setSoTimeout((int) RelayClient.TIMEOUT.toMillis());
         socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         InputStream in = socket.getInputStream();
