@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.websocketrelay.admission.JwtVerifier.Kind;
+import io.websocketrelay.config.RelaySettings;
 import io.websocketrelay.testing.Jwts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,7 +129,7 @@ class JwtVerifierTest {
         assertEquals("Expired JWT", verifier.verify(Jwts.pair("p", NOW, -skew - 5).sign(hs), Kind.PAIR, "p"));
         assertNull(verifier.verify(Jwts.pair("p", NOW, -skew + 5).sign(hs), Kind.PAIR, "p"), "expired within the skew");
         assertReason(verifier.verify(JWT.create().withSubject("p").sign(hs), Kind.PAIR, "p"), "exp", false);
-        java.time.Instant now = java.time.Instant.ofEpochMilli(NOW);
+        Instant now = Instant.ofEpochMilli(NOW);
         assertEquals("JWT before use time", verifier.verify(Jwts.pair("p", NOW, 600)
                 .withNotBefore(now.plusSeconds(skew + 30)).sign(hs), Kind.PAIR, "p"));
         assertNull(verifier.verify(Jwts.pair("p", NOW, 600).withNotBefore(now.plusSeconds(skew - 5)).sign(hs),
@@ -182,8 +184,8 @@ class JwtVerifierTest {
 
     @Test
     void throughAdmissionAMissingTokenIs401AndARefusedOne403() {
-        Admission admission = new Admission(io.websocketrelay.config.RelaySettings.of(Map.of(
-                io.websocketrelay.config.RelaySettings.JWT_HMAC_KEY, HMAC_KEY)), System::nanoTime, () -> NOW);
+        Admission admission = new Admission(RelaySettings.of(Map.of(RelaySettings.JWT_HMAC_KEY, HMAC_KEY)),
+                System::nanoTime, () -> NOW);
         String token = Jwts.pair("room 1", NOW, 60).sign(Jwts.hs256(HMAC_KEY));
         assertNull(admission.check("/room%201", "token=" + token, null, null, "a", false));
         assertNull(admission.check("/room%201", null, null, "chat, token." + token, "a", false));
