@@ -5,6 +5,7 @@ import io.websocketrelay.core.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +15,8 @@ import java.util.function.LongSupplier;
  * Decides whether an upgrade request may become a relay connection, before the upgrade: the path must name one id
  * (a pair id, or a room's as {@code /room/<id>}), the origin allowed, the token right, and the client address within
  * its limits. Protocol-neutral: the launcher asks it from a Grizzly filter, the WAR from a servlet filter, and both
- * answer a refusal with its HTTP status.
+ * answer a refusal with its HTTP status. Both first ask {@link #clientAddress} for the address to count and log,
+ * which behind a trusted proxy is the one it forwarded.
  *
  * <p>Threading: safe for concurrent use.
  */
@@ -36,6 +38,7 @@ public final class Admission {
     private final Map<String, Bucket> arrivals = new ConcurrentHashMap<>();
     private final AtomicInteger checks = new AtomicInteger();
 
+    /** @throws IllegalArgumentException, naming the setting, for a JWT key that cannot be used */
     public Admission(RelaySettings settings) {
         this(settings, System::nanoTime, System::currentTimeMillis);
     }
@@ -43,7 +46,29 @@ public final class Admission {
     Admission(RelaySettings settings, LongSupplier nanoClock, LongSupplier wallClockMillis) {
         this.settings = settings;
         this.nanoClock = nanoClock;
-        this.tokens = new Tokens(settings.token(), settings.tokenHmacKey(), wallClockMillis);
+        this.tokens = new Tokens(settings, wallClockMillis);
+    }
+
+    /**
+     * The client's address: the direct peer's, or, when the peer is one of {@code RELAY_TRUSTED_PROXIES}, the one
+     * the proxies forwarded (see {@link TrustedProxies}).
+     *
+     * @param peer          the direct peer's address
+     * @param xForwardedFor the request's {@code X-Forwarded-For} headers
+     * @param forwarded     the request's {@code Forwarded} headers
+     */
+    public String clientAddress(String peer, List<String> xForwardedFor, List<String> forwarded) {
+        return settings.trustedProxies().clientAddress(peer, xForwardedFor, forwarded);
+    }
+
+    /**
+     * Checks an upgrade request: {@link #check(JwtVerifier.Kind, String, String, String, String, String, boolean)}
+     * for a room when the path is {@code /room/<roomId>}, else for a pair.
+     */
+    public Refusal check(String idPath, String query, String origin, String protocols, String address,
+            boolean countOpen) {
+        JwtVerifier.Kind kind = idPath.startsWith(ROOM_PATH) ? JwtVerifier.Kind.ROOM : JwtVerifier.Kind.PAIR;
+        return check(kind, idPath, query, origin, protocols, address, countOpen);
     }
 
     /**
@@ -51,31 +76,28 @@ public final class Admission {
      * {@link #release} (only when {@code countOpen} is set: a caller that cannot learn when the connection ends
      * passes {@code false}, and the per-address connection limit does not apply).
      *
-     * @param idPath    the raw request path after the context path and scope, e.g. {@code /abc}
+     * @param kind      what the request is to open: a pair ({@code /<id>}) or a room ({@code /room/<roomId>})
+     * @param idPath    the raw request path after the context path and scope, e.g. {@code /abc} or
+     *                  {@code /room/abc}
      * @param query     the raw query string, or {@code null}
      * @param origin    the {@code Origin} header, or {@code null}
      * @param protocols the {@code Sec-WebSocket-Protocol} header, or {@code null}
-     * @param address   the client's address
+     * @param address   the client's address, from {@link #clientAddress}
      * @param countOpen whether to count the connection against its address
      * @return {@code null} to admit, else why not
      */
-    public Refusal check(String idPath, String query, String origin, String protocols, String address,
-            boolean countOpen) {
+    public Refusal check(JwtVerifier.Kind kind, String idPath, String query, String origin, String protocols,
+            String address, boolean countOpen) {
         String id = idOf(idPath);
-        if (id == null) {
+        if (id == null || (kind == JwtVerifier.Kind.ROOM) != idPath.startsWith(ROOM_PATH)) {
             return new Refusal(404, "path", "not one id: " + idPath);
         }
         if (!settings.allowedOrigins().isEmpty() && (origin == null || !settings.allowedOrigins().contains(origin))) {
             return new Refusal(403, "origin", "origin not allowed: " + origin);
         }
-        if (tokens.enabled()) {
-            String token = Tokens.find(query, protocols);
-            if (token == null) {
-                return new Refusal(401, "token", "no token");
-            }
-            if (!tokens.accepts(token, id)) {
-                return new Refusal(403, "token", "token refused");
-            }
+        Refusal token = checkToken(kind, id, query, protocols);
+        if (token != null) {
+            return token;
         }
         if (settings.connectionsPerSecondPerAddress() > 0 && !arrived(address)) {
             return new Refusal(429, "rate", "more than " + settings.connectionsPerSecondPerAddress()
@@ -102,6 +124,27 @@ public final class Admission {
             return null;
         }
         return idPath.substring(start);
+    }
+
+    /**
+     * Checks the token alone: 401 without one, 403 with one that does not open {@code rawId} of {@code kind}.
+     *
+     * @param kind      a pair or a room
+     * @param rawId     the pair or room id as it is in the path (percent-encoded)
+     * @param query     the raw query string, or {@code null}
+     * @param protocols the {@code Sec-WebSocket-Protocol} header, or {@code null}
+     * @return {@code null} to admit (also when no token is configured), else why not
+     */
+    public Refusal checkToken(JwtVerifier.Kind kind, String rawId, String query, String protocols) {
+        if (!tokens.enabled()) {
+            return null;
+        }
+        String token = Tokens.find(query, protocols);
+        if (token == null) {
+            return new Refusal(401, "token", "no token");
+        }
+        String reason = tokens.refusal(token, kind, rawId);
+        return reason == null ? null : new Refusal(403, "token", "token refused: " + reason);
     }
 
     /** Tells that an admitted connection from {@code address} (counted with {@code countOpen}) has ended. */

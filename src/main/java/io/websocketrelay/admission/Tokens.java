@@ -1,21 +1,19 @@
 package io.websocketrelay.admission;
 
+import io.websocketrelay.config.RelaySettings;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The optional access token. A client presents it as the query parameter {@code token=<value>} or as a WebSocket
  * subprotocol {@code token.<value>} (for browsers, whose WebSocket API sets no headers). A value is accepted when it
- * equals the shared secret ({@code RELAY_TOKEN}), or when it is a signed token made with {@code RELAY_TOKEN_HMAC_KEY}:
+ * equals the shared secret ({@code RELAY_TOKEN}), or when it is a JWT that {@link JwtVerifier} accepts for the id
+ * asked for: HS256 with {@code RELAY_JWT_HMAC_KEY}, RS256 or ES256 with {@code RELAY_JWT_PUBLIC_KEY}. A pair
+ * token's {@code sub} is the pair id; a room token's {@code room} claim is the room id.
  *
- * <pre>  &lt;expiry&gt;.&lt;signature&gt;   signature = base64url(HMAC-SHA256(key, "&lt;id&gt;.&lt;expiry&gt;")), no padding</pre>
- *
- * <p>where {@code expiry} is in seconds since the epoch; a signed token is good for its id only and until then.
+ * <p>The signed format of before, {@code <expiry>.<signature>} with {@code RELAY_TOKEN_HMAC_KEY}, is gone: a
+ * relay that still has that variable set refuses to start and names {@code RELAY_JWT_HMAC_KEY}.
  */
 public final class Tokens {
 
@@ -23,17 +21,18 @@ public final class Tokens {
     public static final String SUBPROTOCOL_PREFIX = "token.";
 
     private final String secret;
-    private final byte[] hmacKey;
-    private final LongSupplier wallClockMillis;
+    private final JwtVerifier jwt;
 
-    Tokens(String secret, String hmacKey, LongSupplier wallClockMillis) {
-        this.secret = secret;
-        this.hmacKey = hmacKey.isEmpty() ? null : hmacKey.getBytes(StandardCharsets.UTF_8);
-        this.wallClockMillis = wallClockMillis;
+    /** @throws IllegalArgumentException, naming the setting, for a JWT key that cannot be used */
+    Tokens(RelaySettings settings, LongSupplier wallClockMillis) {
+        this.secret = settings.token();
+        PublicKeys keys = settings.jwtPublicKey().isEmpty() ? null : PublicKeys.load(settings.jwtPublicKey());
+        this.jwt = new JwtVerifier(settings.jwtHmacKey(), keys, settings.jwtAudience(), settings.jwtIssuer(),
+                wallClockMillis);
     }
 
     boolean enabled() {
-        return !secret.isEmpty() || hmacKey != null;
+        return !secret.isEmpty() || jwt.enabled();
     }
 
     /** @return the token in a query string or a subprotocol list, or {@code null} */
@@ -56,51 +55,31 @@ public final class Tokens {
         return null;
     }
 
-    /** @return whether {@code token} lets a client join {@code rawId} */
-    boolean accepts(String token, String rawId) {
-        if (!secret.isEmpty() && Admission.same(token, secret)) {
-            return true;
-        }
-        if (hmacKey == null) {
-            return false;
-        }
-        int dot = token.indexOf('.');
-        if (dot <= 0) {
-            return false;
-        }
-        long expiry;
-        try {
-            expiry = Long.parseLong(token.substring(0, dot));
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        if (expiry * 1000 <= wallClockMillis.getAsLong()) {
-            return false;
-        }
-        String id = URLDecoder.decode(rawId, StandardCharsets.UTF_8);
-        return Admission.same(token.substring(dot + 1), sign(hmacKey, id, expiry));
-    }
-
     /**
-     * Makes a signed token, as a server that hands out tokens would.
-     *
-     * @param key    the HMAC key ({@code RELAY_TOKEN_HMAC_KEY})
-     * @param id     the decoded id the token is for
-     * @param expiry seconds since the epoch
-     * @return {@code <expiry>.<signature>}
+     * @param token the token presented
+     * @param kind  what it is to open
+     * @param rawId the id as it is in the path (percent-encoded)
+     * @return {@code null} when {@code token} lets a client open {@code rawId}, else why not
      */
-    public static String signed(String key, String id, long expiry) {
-        return expiry + "." + sign(key.getBytes(StandardCharsets.UTF_8), id, expiry);
+    String refusal(String token, JwtVerifier.Kind kind, String rawId) {
+        if (!secret.isEmpty() && Admission.same(token, secret)) {
+            return null;
+        }
+        if (!jwt.enabled()) {
+            return "wrong token";
+        }
+        if (token.chars().filter(c -> c == '.').count() != 2) {
+            return secret.isEmpty() ? "not a JWT" : "wrong token";
+        }
+        return jwt.verify(token, kind, decode(rawId));
     }
 
-    private static String sign(byte[] key, String id, long expiry) {
+    /** Percent-decoding as in a path: a {@code +} stays a plus. */
+    static String decode(String rawId) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] signature = mac.doFinal((id + "." + expiry).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+            return URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return rawId; // a broken escape: matches no claim but the same broken text
         }
     }
 }

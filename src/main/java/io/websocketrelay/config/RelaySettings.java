@@ -1,6 +1,8 @@
 package io.websocketrelay.config;
 
 import io.websocketrelay.admission.Tokens;
+import io.websocketrelay.admission.TrustedProxies;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +30,11 @@ import java.util.stream.Collectors;
  * @param bytesPerSecond               see {@link #BYTES_PER_SECOND}
  * @param allowedOrigins               see {@link #ALLOWED_ORIGINS}; empty for any origin
  * @param token                        see {@link #TOKEN}; empty for none
- * @param tokenHmacKey                 see {@link #TOKEN_HMAC_KEY}; empty for none
+ * @param jwtHmacKey                   see {@link #JWT_HMAC_KEY}; empty for none
+ * @param jwtPublicKey                 see {@link #JWT_PUBLIC_KEY}; empty for none
+ * @param jwtAudience                  see {@link #JWT_AUDIENCE}; empty for any
+ * @param jwtIssuer                    see {@link #JWT_ISSUER}; empty for any
+ * @param trustedProxies               see {@link #TRUSTED_PROXIES}
  * @param handshakeTimeoutMillis       see {@link #HANDSHAKE_TIMEOUT_MS}
  * @param shutdownGraceMillis          see {@link #SHUTDOWN_GRACE_MS}
  * @param roomCapacity                 see {@link #ROOM_CAPACITY}
@@ -36,13 +42,14 @@ import java.util.stream.Collectors;
 public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxIdBytes, Pattern idPattern,
         long pingIntervalMillis, long idleTimeoutMillis, int maxConnections, int maxConnectionsPerAddress,
         int connectionsPerSecondPerAddress, int messagesPerSecond, long bytesPerSecond, Set<String> allowedOrigins,
-        String token, String tokenHmacKey, long handshakeTimeoutMillis, long shutdownGraceMillis, int roomCapacity) {
+        String token, String jwtHmacKey, String jwtPublicKey, String jwtAudience, String jwtIssuer,
+        TrustedProxies trustedProxies, long handshakeTimeoutMillis, long shutdownGraceMillis, int roomCapacity) {
 
     /** Largest message a client may send: UTF-8 bytes of text; larger closes the sender with 1009. */
     public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536",
             "largest message a client may send (UTF-8 bytes of text); larger closes it with 1009");
 
-    /** Bytes queued for one receiver that does not read (characters for text); past it, close 1008. */
+    /** Bytes queued for one receiver that does not read (UTF-8 bytes of text); past it, close 1008. */
     public static final Key SEND_BUFFER_BYTES = new Key("relay.send-buffer-bytes", "1048576",
             "bytes (UTF-8 bytes of text) queued for a receiver that does not read; past it the receiver is closed"
                     + " with 1008");
@@ -94,9 +101,28 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
     public static final Key TOKEN = new Key("relay.token", "",
             "shared secret every client must present as ?token= or subprotocol token.<secret>; empty = none");
 
-    /** A key for HMAC-signed, expiring tokens, accepted beside {@link #TOKEN}; see {@code Tokens}. */
-    public static final Key TOKEN_HMAC_KEY = new Key("relay.token-hmac-key", "",
-            "key for HMAC-SHA256 signed, expiring, per-id tokens <expiry>.<signature>; empty = none");
+    /** The shared key (32 bytes or more) of HS256 JWTs (RFC 7519), accepted beside {@link #TOKEN}; see {@link Tokens}. */
+    public static final Key JWT_HMAC_KEY = new Key("relay.jwt-hmac-key", "",
+            "shared key (32 bytes or more) of HS256 JWTs bound to one id; empty = none");
+
+    /** A PEM file of public keys or certificates, or a JWKS file (or either inline), for RS256 and ES256 JWTs. */
+    public static final Key JWT_PUBLIC_KEY = new Key("relay.jwt-public-key", "",
+            "PEM or JWKS file of the public keys of RS256/ES256 JWTs bound to one id; empty = none");
+
+    /** The {@code aud} a JWT must name; empty for any. */
+    public static final Key JWT_AUDIENCE = new Key("relay.jwt-audience", "",
+            "the aud a JWT must name; empty = any");
+
+    /** The {@code iss} a JWT must have; empty for any. */
+    public static final Key JWT_ISSUER = new Key("relay.jwt-issuer", "",
+            "the iss a JWT must have; empty = any");
+
+    /** Proxies (addresses and CIDR blocks) whose X-Forwarded-For / Forwarded header gives the client address. */
+    public static final Key TRUSTED_PROXIES = new Key("relay.trusted-proxies", "",
+            "comma-separated addresses/CIDR blocks of proxies whose X-Forwarded-For or Forwarded is believed; empty = none");
+
+    /** The key of the old signed-token format {@code <expiry>.<signature>}: removed, refused with a pointer to JWTs. */
+    static final Key REMOVED_TOKEN_HMAC_KEY = new Key("relay.token-hmac-key", "", "removed");
 
     /** A connection that has not become a WebSocket this long after it opened is closed (launcher; slowloris). */
     public static final Key HANDSHAKE_TIMEOUT_MS = new Key("relay.handshake-timeout-ms", "10000",
@@ -115,7 +141,8 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
     public static final List<Key> KEYS = List.of(MAX_MESSAGE_BYTES, SEND_BUFFER_BYTES, MAX_ID_BYTES, ID_PATTERN,
             PING_INTERVAL_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, ROOM_CAPACITY, MAX_CONNECTIONS_PER_ADDRESS,
             CONNECTIONS_PER_SECOND_PER_ADDRESS, MESSAGES_PER_SECOND, BYTES_PER_SECOND, ALLOWED_ORIGINS, TOKEN,
-            TOKEN_HMAC_KEY, HANDSHAKE_TIMEOUT_MS, SHUTDOWN_GRACE_MS);
+            JWT_HMAC_KEY, JWT_PUBLIC_KEY, JWT_AUDIENCE, JWT_ISSUER, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT_MS,
+            SHUTDOWN_GRACE_MS);
 
     /** Room that the send buffer keeps beyond one largest message, for the control messages around it. */
     static final int CONTROL_HEADROOM = 1024;
@@ -131,7 +158,11 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
         token = token == null ? "" : token;
-        tokenHmacKey = tokenHmacKey == null ? "" : tokenHmacKey;
+        jwtHmacKey = jwtHmacKey == null ? "" : jwtHmacKey;
+        jwtPublicKey = jwtPublicKey == null ? "" : jwtPublicKey;
+        jwtAudience = jwtAudience == null ? "" : jwtAudience;
+        jwtIssuer = jwtIssuer == null ? "" : jwtIssuer;
+        trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     }
 
     /** @return the defaults of every key */
@@ -151,6 +182,10 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
      * @throws IllegalArgumentException naming the key of a value that is not valid
      */
     public static RelaySettings read(UnaryOperator<String> environment, UnaryOperator<String> properties) {
+        if (!REMOVED_TOKEN_HMAC_KEY.read(environment, properties).isEmpty()) {
+            throw new IllegalArgumentException(REMOVED_TOKEN_HMAC_KEY.variable() + " and its <expiry>.<signature> tokens"
+                    + " were removed: issue HS256 JWTs with 'sub' = the id and set " + JWT_HMAC_KEY.variable());
+        }
         return new RelaySettings(
                 intValue(MAX_MESSAGE_BYTES, environment, properties, 1, Integer.MAX_VALUE - CONTROL_HEADROOM),
                 SEND_BUFFER_BYTES.parseLong(SEND_BUFFER_BYTES.read(environment, properties), 1),
@@ -165,7 +200,11 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
                 BYTES_PER_SECOND.parseLong(BYTES_PER_SECOND.read(environment, properties), 0),
                 origins(ALLOWED_ORIGINS.read(environment, properties)),
                 TOKEN.read(environment, properties),
-                TOKEN_HMAC_KEY.read(environment, properties),
+                JWT_HMAC_KEY.read(environment, properties),
+                JWT_PUBLIC_KEY.read(environment, properties),
+                JWT_AUDIENCE.read(environment, properties),
+                JWT_ISSUER.read(environment, properties),
+                proxies(TRUSTED_PROXIES.read(environment, properties)),
                 HANDSHAKE_TIMEOUT_MS.parseLong(HANDSHAKE_TIMEOUT_MS.read(environment, properties), 0),
                 SHUTDOWN_GRACE_MS.parseLong(SHUTDOWN_GRACE_MS.read(environment, properties), 0),
                 intValue(ROOM_CAPACITY, environment, properties, 1, Integer.MAX_VALUE));
@@ -189,6 +228,14 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(ID_PATTERN.variable() + " is not a regular expression: "
                     + e.getDescription());
+        }
+    }
+
+    private static TrustedProxies proxies(String list) {
+        try {
+            return TrustedProxies.parse(list);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TRUSTED_PROXIES.variable() + ": " + e.getMessage());
         }
     }
 

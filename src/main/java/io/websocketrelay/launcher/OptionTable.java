@@ -54,7 +54,9 @@ final class OptionTable {
             Map.entry(Options.PORT, "<PORT>"), Map.entry(Options.SCOPE, "<PREFIX>"),
             Map.entry(Options.LOG_FORMAT, "<FORMAT>"), Map.entry(RelaySettings.ID_PATTERN, "<REGEX>"),
             Map.entry(RelaySettings.ALLOWED_ORIGINS, "<ORIGINS>"), Map.entry(RelaySettings.TOKEN, "<SECRET>"),
-            Map.entry(RelaySettings.TOKEN_HMAC_KEY, "<KEY>"), Map.entry(IoTuning.IO_STRATEGY, "<STRATEGY>"));
+            Map.entry(RelaySettings.JWT_HMAC_KEY, "<KEY>"), Map.entry(RelaySettings.JWT_PUBLIC_KEY, "<FILE>"),
+            Map.entry(RelaySettings.JWT_AUDIENCE, "<AUD>"), Map.entry(RelaySettings.JWT_ISSUER, "<ISS>"),
+            Map.entry(RelaySettings.TRUSTED_PROXIES, "<CIDRS>"), Map.entry(IoTuning.IO_STRATEGY, "<STRATEGY>"));
     private static final Map<Key, List<String>> CANDIDATES = Map.of(Options.LOG_FORMAT, List.of("plain", "json"),
             IoTuning.IO_STRATEGY, List.of("same", "worker"));
 

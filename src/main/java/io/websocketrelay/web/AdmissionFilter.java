@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  * refusal with its HTTP status: a path that is not one id (404; some containers would upgrade {@code /} or
  * {@code /a/}), an origin outside the allow-list (403), a missing or wrong token (401/403), too many new connections
  * from one address (429). The per-address connection count is not applied here: a filter does not learn when the
- * WebSocket ends.
+ * WebSocket ends. The address limited and logged is the client's: the peer's, or what a trusted proxy forwarded.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class AdmissionFilter extends HttpFilter {
@@ -47,15 +48,17 @@ public class AdmissionFilter extends HttpFilter {
             return;
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
+        String address = admission.clientAddress(request.getRemoteAddr(),
+                Collections.list(request.getHeaders("X-Forwarded-For")), Collections.list(request.getHeaders("Forwarded")));
         Admission.Refusal refusal = admission.check(path, request.getQueryString(), request.getHeader("Origin"),
-                request.getHeader("Sec-WebSocket-Protocol"), request.getRemoteAddr(), false);
+                request.getHeader("Sec-WebSocket-Protocol"), address, false);
         if (refusal == null) {
             chain.doFilter(request, response);
             return;
         }
         stats.handshakeRefused(refusal.label());
         LOG.log(refusal.status() == 404 ? Level.FINE : Level.INFO, "Refused a handshake from {0} with {1}: {2}",
-                new Object[] {request.getRemoteAddr(), refusal.status(), refusal.reason()});
+                new Object[] {address, refusal.status(), refusal.reason()});
         response.sendError(refusal.status(), refusal.reason());
     }
 }

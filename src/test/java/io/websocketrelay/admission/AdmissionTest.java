@@ -2,9 +2,12 @@ package io.websocketrelay.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.websocketrelay.config.Key;
 import io.websocketrelay.config.RelaySettings;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -56,18 +59,18 @@ class AdmissionTest {
     }
 
     @Test
-    void signedTokensAreBoundToTheirIdAndExpire() {
-        Admission admission = admission(Map.of(RelaySettings.TOKEN_HMAC_KEY, "k3y"));
-        long now = millis.get() / 1000;
-        String token = Tokens.signed("k3y", "room 1", now + 60);
-        assertNull(admission.check("/room%201", "token=" + token, null, null, "a", false));
-        assertNull(admission.check("/room%201", null, null, "token." + token, "a", false));
-        assertEquals(403, status(admission.check("/room%202", "token=" + token, null, null, "a", false)));
-        assertEquals(403, status(admission.check("/room%201", "token=" + Tokens.signed("other", "room 1", now + 60),
-                null, null, "a", false)));
-        assertEquals(403, status(admission.check("/room%201", "token=x" + token, null, null, "a", false)));
-        millis.addAndGet(61_000);
-        assertEquals(403, status(admission.check("/room%201", "token=" + token, null, null, "a", false)));
+    void theOldSignedTokenKeyStopsTheStartWithAPointerToJwts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RelaySettings.read(name -> name.equals("RELAY_TOKEN_HMAC_KEY") ? "k3y" : null, name -> null));
+        assertTrue(e.getMessage().contains("RELAY_JWT_HMAC_KEY"), e.getMessage());
+    }
+
+    @Test
+    void forwardedAddressesAreTakenFromTrustedProxiesOnly() {
+        Admission admission = admission(Map.of(RelaySettings.TRUSTED_PROXIES, "10.0.0.0/8"));
+        assertEquals("192.0.2.7", admission.clientAddress("10.1.2.3", List.of("192.0.2.7"), List.of()));
+        assertEquals("203.0.113.5", admission.clientAddress("203.0.113.5", List.of("192.0.2.7"), List.of()));
+        assertEquals("10.1.2.3", admission(Map.of()).clientAddress("10.1.2.3", List.of("192.0.2.7"), List.of()));
     }
 
     @Test

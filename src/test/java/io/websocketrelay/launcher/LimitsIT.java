@@ -7,6 +7,7 @@ import io.websocketrelay.admission.Tokens;
 import io.websocketrelay.config.Key;
 import io.websocketrelay.config.RelaySettings;
 import io.websocketrelay.core.Protocol;
+import io.websocketrelay.testing.Jwts;
 import io.websocketrelay.testing.WireClient;
 import io.websocketrelay.testing.RelayClient;
 import jakarta.websocket.CloseReason;
@@ -184,7 +185,7 @@ class LimitsIT {
 
     @Test
     void tokenIsRequiredByQueryOrSubprotocol() throws Exception {
-        start(Map.of(RelaySettings.TOKEN, "s3cret", RelaySettings.TOKEN_HMAC_KEY, "k3y"));
+        start(Map.of(RelaySettings.TOKEN, "s3cret", RelaySettings.JWT_HMAC_KEY, Jwts.HMAC_KEY));
         String id = newId();
         assertEquals(401, raw("/" + id, Map.of()).status());
         assertEquals(403, raw("/" + id + "?token=wrong", Map.of()).status());
@@ -195,10 +196,10 @@ class LimitsIT {
         assertEquals(101, bySubprotocol.status());
         assertEquals("token.s3cret", bySubprotocol.header("sec-websocket-protocol"));
         assertEquals("/status:connected", bySubprotocol.readText());
-        String signed = Tokens.signed("k3y", id, System.currentTimeMillis() / 1000 + 60);
-        assertEquals(101, raw("/" + id + "?token=" + URLEncoder.encode(signed, StandardCharsets.UTF_8), Map.of())
+        String jwt = Jwts.pair(id, System.currentTimeMillis(), 60).sign(Jwts.hs256(Jwts.HMAC_KEY));
+        assertEquals(101, raw("/" + id + "?token=" + URLEncoder.encode(jwt, StandardCharsets.UTF_8), Map.of())
                 .status());
-        assertEquals(403, raw("/" + newId() + "?token=" + signed, Map.of()).status(), "signed for another id");
+        assertEquals(403, raw("/" + newId() + "?token=" + jwt, Map.of()).status(), "a JWT for another id");
     }
 
     @Test

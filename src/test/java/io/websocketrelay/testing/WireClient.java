@@ -161,9 +161,24 @@ public final class WireClient implements Closeable {
         return upgrade(host, port, path, receiveBuffer, Map.of());
     }
 
+    /**
+     * Sends an upgrade request for {@code path} on a socket the caller connected (e.g. from a chosen local address,
+     * or with TLS) and reads the response head ({@link #status()}).
+     */
+    public static WireClient upgrade(Socket socket, String host, int port, String path, Map<String, String> headers)
+            throws IOException {
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+        String head = upgradeHead(host, port, path);
+        return answered(new WireClient(socket), head.substring(0, head.length() - 2) + extra + "\r\n");
+    }
+
     /** Opens a connection, sends {@code head} as it is and reads the response head ({@link #status()}). */
     public static WireClient request(String host, int port, int receiveBuffer, String head) throws IOException {
-        WireClient client = connect(host, port, receiveBuffer);
+        return answered(connect(host, port, receiveBuffer), head);
+    }
+
+    private static WireClient answered(WireClient client, String head) throws IOException {
         client.write(head);
         client.response = client.readResponse(RelayClient.TIMEOUT);
         if (client.response.status() < 0) {

@@ -11,6 +11,9 @@ import java.util.Base64;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -36,7 +39,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * Asks {@link Admission} about every WebSocket upgrade before Tyrus sees it, and answers a refusal with its HTTP
  * status (400 no valid key, 404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
  * releases the per-address count when an admitted connection closes. An admitted upgrade goes on to Tyrus through
- * {@link TyrusBridge}.
+ * {@link TyrusBridge}. The address counted and logged is the client's: the peer's, or what a trusted proxy forwarded
+ * ({@link Admission#clientAddress}).
  */
 public final class HandshakeGate implements AddOn {
 
@@ -87,7 +91,8 @@ public final class HandshakeGate implements AddOn {
                 return ctx.getInvokeAction();
             }
             Connection<?> connection = ctx.getConnection();
-            String address = address(connection);
+            String address = admission.clientAddress(address(connection), headers(request, "X-Forwarded-For"),
+                    headers(request, "Forwarded"));
             String path = request.getRequestURI();
             String idPath = path.startsWith(prefix + "/") ? path.substring(prefix.length()) : "";
             Admission.Refusal refusal = hasValidKey(request) ? admission.check(idPath, request.getQueryString(),
@@ -165,6 +170,14 @@ public final class HandshakeGate implements AddOn {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static List<String> headers(HttpRequestPacket request, String name) {
+        List<String> values = new ArrayList<>(1);
+        for (String value : request.getHeaders().values(name)) {
+            values.add(value);
+        }
+        return values;
     }
 
     private static String address(Connection<?> connection) {

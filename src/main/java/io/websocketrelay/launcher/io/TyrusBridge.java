@@ -117,7 +117,7 @@ final class TyrusBridge {
                 break;
         }
         respond(ctx, request, 101, answer.getHeaders());
-        Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes));
+        Upgraded state = new Upgraded(new FrameGuard(maxMessageBytes), address);
         upgraded.set(connection, state);
         state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
         // the endpoint opens inside createConnection, on this thread, and takes the writer's offer to send text fast
@@ -219,7 +219,7 @@ final class TyrusBridge {
     private void refuse(Connection<?> connection, Upgraded state, FrameGuard.Violation violation) {
         state.refused = true;
         LOG.log(Level.FINE, "Closing a connection from {0} with {1}: {2}",
-                new Object[] {connection.getPeerAddress(), violation.code(), violation.reason()});
+                new Object[] {state.address, violation.code(), violation.reason()});
         if (violation.code() == 1009) {
             stats.refused(RelayStats.Refusal.TOO_BIG);
         } else {
@@ -249,9 +249,12 @@ final class TyrusBridge {
         ConnectionWriter writer;
         /** A violation or failure was answered; what else arrives is dropped. */
         boolean refused;
+        /** The client's address (forwarded by a trusted proxy, or the peer's), for log lines */
+        final String address;
 
-        Upgraded(FrameGuard guard) {
+        Upgraded(FrameGuard guard, String address) {
             this.guard = guard;
+            this.address = address;
         }
     }
 
