@@ -195,7 +195,10 @@ class JwtVerifierTest {
         assertEquals("token refused: token is for another id", other.reason());
         assertEquals(403, admission.check("/x", "token=not-a-jwt", null, null, "a", false).status());
         String room = Jwts.room("r 1", NOW, 60).sign(Jwts.hs256(HMAC_KEY));
-        assertNull(admission.check(Kind.ROOM, "/r%201", "token=" + room, null, null, "a", false));
+        assertNull(admission.check(Kind.ROOM, "/room/r%201", "token=" + room, null, null, "a", false));
+        assertNull(admission.check("/room/r%201", "token=" + room, null, null, "a", false), "the kind from the path");
+        assertEquals(403, admission.check("/r%201", "token=" + room, null, null, "a", false).status(),
+                "a room token opens no pair");
         assertNull(admission.checkToken(Kind.ROOM, "r%201", "token=" + room, null));
         assertEquals(403, admission.checkToken(Kind.PAIR, "r%201", "token=" + room, null).status());
     }
