@@ -151,7 +151,7 @@ class LoadToolIT {
                 throw new CompletionException(e);
             }
         });
-        assertTrue(Scenario.until(() -> health().contains("\"members\":4}"), 10_000), health());
+        assertTrue(Scenario.until(() -> health().matches("(?s).*\"members\":4\\b.*"), 10_000), health());
         Conn stranger = new Conn(new Errors()).control(text -> { });
         new Clients(url(), 10_000).openRoom(stranger, prefix + "-rm-0");
         CompletableFuture<Boolean> sent = new CompletableFuture<>();
