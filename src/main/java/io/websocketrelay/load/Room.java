@@ -202,7 +202,15 @@ final class Room extends Scenario {
             long drainStart = System.nanoTime();
             until(() -> all.stream().allMatch(Member::drained), options.timeoutMillis());
             double drain = (System.nanoTime() - drainStart) / 1e9;
+            long messagesTotal = 0;
+            long deliveriesTotal = 0;
             for (Member member : all) {
+                if (member.sender != null) {
+                    messagesTotal += member.sender.sent;
+                }
+                for (int i = 0; i < options.senders(); i++) {
+                    deliveriesTotal += member.check.received(i);
+                }
                 errors.lost.add(member.check.missing(sent(member.group)));
                 if (member.conn.closed.isDone()) {
                     errors.io.increment(); // the relay closed it during the run
@@ -217,7 +225,7 @@ final class Room extends Scenario {
                     .put("deliveries", deliveries.sum()).put("msgs_sent_per_s", sentMeasured.sum() / seconds)
                     .put("deliveries_per_s", deliveries.sum() / seconds);
             latencies.addTo(report.figures(), "lat");
-            report.put("drain_s", drain);
+            report.put("drain_s", drain).put("messages_total", messagesTotal).put("deliveries_total", deliveriesTotal);
             addRss(report, "server_rss_bytes");
             errors.addTo(report.figures());
             return report;

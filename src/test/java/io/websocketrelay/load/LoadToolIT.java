@@ -1,6 +1,7 @@
 package io.websocketrelay.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,14 @@ import io.websocketrelay.launcher.StartupException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,19 +103,19 @@ class LoadToolIT {
         assertTrue(report.number("messages_sent") > 0 && report.number("lat_p50_us") > 0, report.json());
         assertTrue(report.number("lat_p50_us") <= report.number("lat_p99_us")
                 && report.number("lat_p99_us") <= report.number("lat_max_us"), report.json());
-        // every message sent in the window reaches the 3 others; the window's edges move a few either way
-        double expected = 3 * report.number("messages_sent");
-        assertTrue(Math.abs(report.number("deliveries") - expected) <= 0.2 * expected + 3 * 12 * 64, report.json());
+        // over the whole run, with the drain, every message sent reached the 3 others once
+        assertTrue(report.number("messages_total") >= report.number("messages_sent"), report.json());
+        assertEquals(3 * report.number("messages_total"), report.number("deliveries_total"), report.json());
     }
 
     @Test
     void roomTextAtARate() throws Exception {
-        Report report = LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--rate", "50",
+        Report report = LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--rate", "20",
                 "--duration", "2", "--warmup", "0.3", "--server-pid", pid());
         assertRoomClean(report);
         assertEquals(4, report.number("senders"), report.json());
-        // 12 senders at 50 msg/s over 2 s: about 1200 messages; a loaded machine may send fewer, never many more
-        assertTrue(report.number("messages_sent") > 300 && report.number("messages_sent") < 1400, report.json());
+        // 12 senders at 20 msg/s over 2 s: about 480 messages; a loaded machine may send fewer, never many more
+        assertTrue(report.number("messages_sent") > 100 && report.number("messages_sent") < 560, report.json());
     }
 
     @Test
@@ -125,6 +133,50 @@ class LoadToolIT {
                 "--binary", "--duration", "2", "--warmup", "0"));
         assertRoomClean(LoadTool.runScenario("room", "--url", url(), "--rooms", "3", "--members", "4", "--senders", "2",
                 "--window", "16", "--duration", "2", "--warmup", "0"));
+    }
+
+    /**
+     * A client that is not one of the scenario's members joins a full room during the run, sends one intact payload
+     * with a tag of no sender and leaves: each of the 4 members counts its {@code /member:open} and its
+     * {@code /member:close} as unexpected and its message as misrouted.
+     */
+    @Test
+    void aStrangerInARoomIsCaught() throws Exception {
+        String prefix = "stranger-" + Long.toHexString(System.nanoTime());
+        CompletableFuture<Report> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return LoadTool.runScenario("room", "--url", url(), "--rooms", "1", "--members", "4", "--rate", "20",
+                        "--duration", "3", "--warmup", "0.5", "--id-prefix", prefix);
+            } catch (IOException | InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+        assertTrue(Scenario.until(() -> health().matches("(?s).*\"members\":4\\b.*"), 10_000), health());
+        Conn stranger = new Conn(new Errors()).control(text -> { });
+        new Clients(url(), 10_000).openRoom(stranger, prefix + "-rm-0");
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        stranger.send(Payload.timedText(0, 99, System.nanoTime(), 64), result -> sent.complete(result.isOK()));
+        assertTrue(sent.get(10, TimeUnit.SECONDS));
+        stranger.close();
+        Report report = run.get(30, TimeUnit.SECONDS);
+        assertFalse(report.ok(), report.json());
+        assertEquals(8, report.number("err_unexpected"), report.json());
+        assertEquals(4, report.number("err_misrouted"), report.json());
+        assertEquals(0, report.number("err_lost") + report.number("err_peer_gone") + report.number("err_corrupt"),
+                report.json());
+    }
+
+    private static String health() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/health")).build(), BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
     }
 
     @Test
