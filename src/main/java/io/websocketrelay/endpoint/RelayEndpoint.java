@@ -5,7 +5,6 @@ import io.websocketrelay.core.Pairings;
 import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.Protocol;
 import io.websocketrelay.core.RelayStats;
-import io.websocketrelay.launcher.io.TextAsBinary;
 
 import io.websocketrelay.config.RelaySettings;
 import jakarta.enterprise.context.Dependent;

@@ -2,7 +2,6 @@ package io.websocketrelay.endpoint;
 
 import io.websocketrelay.core.Transport;
 import io.websocketrelay.core.Protocol;
-import io.websocketrelay.launcher.io.TextAsBinary;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,6 +1,6 @@
 package io.websocketrelay.launcher.io;
 
-import io.websocketrelay.launcher.io.TextAsBinary;
+import io.websocketrelay.endpoint.TextAsBinary;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

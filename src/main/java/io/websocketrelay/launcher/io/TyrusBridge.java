@@ -2,7 +2,7 @@ package io.websocketrelay.launcher.io;
 
 
 import io.websocketrelay.core.RelayStats;
-import io.websocketrelay.launcher.io.TextAsBinary;
+import io.websocketrelay.endpoint.TextAsBinary;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.URI;

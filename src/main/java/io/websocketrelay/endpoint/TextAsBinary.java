@@ -1,4 +1,4 @@
-package io.websocketrelay.launcher.io;
+package io.websocketrelay.endpoint;
 
 /**
  * A container's offer to send a text message faster: the relay hands the message's UTF-8 bytes to a binary send of
