@@ -24,6 +24,12 @@ public final class Admission {
     public record Refusal(int status, String label, String reason) {
     }
 
+    /**
+     * RFC 6455 4.1: the opening handshake is a GET. Any other method is refused with 405 before an upgrade; the
+     * answer names the allowed method in {@code Allow: GET} (RFC 9110 15.5.6).
+     */
+    public static final Refusal NOT_GET = new Refusal(405, "method", "a WebSocket upgrade must be a GET request");
+
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final int SWEEP_EVERY = 1024;
 
@@ -42,6 +48,11 @@ public final class Admission {
         this.settings = settings;
         this.nanoClock = nanoClock;
         this.tokens = new Tokens(settings.token(), settings.tokenHmacKey(), wallClockMillis);
+    }
+
+    /** @return {@link #NOT_GET} unless {@code method} is {@code GET} (methods are case-sensitive), else {@code null} */
+    public static Refusal method(String method) {
+        return "GET".equals(method) ? null : NOT_GET;
     }
 
     /**

@@ -43,6 +43,7 @@ public class RelayEndpoint {
     private Pairings relay;
 
     private Session session;
+    private SessionTransport transport;
     private Peer peer;
     private int maxMessageBytes;
     private RateLimit rate;
@@ -79,9 +80,28 @@ public class RelayEndpoint {
         session.addMessageHandler(ByteBuffer.class, this::binary);
         session.addMessageHandler(PongMessage.class, this::pong);
         relay = pairings.direct().pairings();
-        peer = relay.join(id, new SessionTransport(session, TextAsBinary.offered()));
+        TextAsBinary offer = TextAsBinary.offered();
+        transport = new SessionTransport(session, offer);
+        Peer joined = relay.join(id, transport);
+        peer = joined;
+        transport.onLost(() -> {
+            pairings.stats().closedBy("heartbeat");
+            relay.leave(joined);
+        });
+        if (joined != null && offer == null && session.getClass().getName().startsWith("org.glassfish.tyrus.")) {
+            // Tyrus in a servlet container: GlassFish or Payara (the launcher's Tyrus makes the offer)
+            transport.probeAfter(PROBE_AFTER_OPEN_MILLIS, PROBE_ANSWER_MILLIS);
+        }
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }
+
+    /**
+     * When a new connection on GlassFish or Payara Micro is pinged once (see {@link SessionTransport}): they lose a
+     * reset that arrives within some 20 ms of the upgrade (measured) and report nothing, not even to a ping.
+     */
+    static final long PROBE_AFTER_OPEN_MILLIS = 1000;
+    /** How long that ping waits for its pong (or any message) before the connection counts as gone. */
+    static final long PROBE_ANSWER_MILLIS = 3000;
 
     /** @return what is wrong with an id, or {@code null} when it follows the rules */
     static String idRule(String id, RelaySettings settings) {
@@ -100,6 +120,7 @@ public class RelayEndpoint {
     /** A part of a text message; most messages come whole, as one part with {@code last} set. */
     void text(String part, boolean last) {
         peer.received();
+        transport.heard();
         if (textParts == null && last) {
             if (Protocol.longerThan(part, maxMessageBytes)) {
                 tooBig(session);
@@ -136,6 +157,7 @@ public class RelayEndpoint {
      */
     void binary(ByteBuffer part, boolean last) {
         peer.received();
+        transport.heard();
         if (binaryParts == null && last) {
             if (part.remaining() > maxMessageBytes) {
                 tooBig(session);
@@ -171,6 +193,7 @@ public class RelayEndpoint {
 
     void pong(PongMessage pong) {
         peer.heard();
+        transport.heard();
     }
 
     @OnClose
@@ -186,15 +209,19 @@ public class RelayEndpoint {
      */
     @OnError
     public void error(Session failed, Throwable failure) {
-        if (isFrameTooBig(failure)) {
+        if (isFrameTooBig(failure) || isMessageTooBig(failure)) {
             tooBig(failed);
             return;
         }
         pairings.leave(peer);
-        if (isDisconnect(failure) || isMessageTooBig(failure)) {
+        if (isDisconnect(failure)) {
             LOG.log(Level.FINE, "Session {0} ended: {1}", new Object[] {failed.getId(), failure});
-        } else {
+        } else if (isRelayFailure(failure)) {
             LOG.log(Level.WARNING, "Session " + failed.getId() + " failed", failure);
+        } else {
+            // what the client sent or did, as the container saw it: one line, no stack trace
+            LOG.log(Level.INFO, "Session {0} on id {1} ended by the container: {2}",
+                    new Object[] {failed.getId(), peer == null ? "?" : peer.id(), oneLine(failure)});
         }
     }
 
@@ -213,7 +240,9 @@ public class RelayEndpoint {
 
     private void tooBig(Session sender) {
         int max = pairings.settings().maxMessageBytes();
-        LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sender.getId(), max});
+        LOG.log(Level.INFO, "Closing session {0} on id {1} with {2}: a message over {3} bytes",
+                new Object[] {sender.getId(), peer == null ? "?" : peer.id(), String.valueOf(Protocol.CLOSE_TOO_BIG),
+                    String.valueOf(max)});
         pairings.stats().refused(RelayStats.Refusal.TOO_BIG);
         pairings.leave(peer);
         SessionTransport.close(sender, Protocol.CLOSE_TOO_BIG, "message too big: the limit is " + max + " bytes");
@@ -231,9 +260,45 @@ public class RelayEndpoint {
         return failure instanceof IllegalArgumentException && "Buffer overflow.".equals(failure.getMessage());
     }
 
-    /** The container closed the session with 1009 itself (a fragmented message over the buffer size). */
-    private static boolean isMessageTooBig(Throwable failure) {
-        return failure.getClass().getSimpleName().equals("MessageTooBigException");
+    /**
+     * The container refused a message over the buffer size and closes the session with 1009 itself: Tyrus throws a
+     * {@code MessageTooBigException} (a fragmented message), Undertow (WildFly) an {@code IOException}
+     * "UT002040: Message exceeded max message size of N".
+     */
+    static boolean isMessageTooBig(Throwable failure) {
+        return failure.getClass().getSimpleName().equals("MessageTooBigException")
+                || failure instanceof IOException && failure.getMessage() != null
+                        && failure.getMessage().startsWith("UT002040:");
+    }
+
+    /**
+     * A failure is the relay's own when the relay's code threw it (a bug, worth a stack trace); anything else that
+     * a container reports comes from the client or its connection (bad frames, invalid UTF-8, a dropped connection).
+     */
+    static boolean isRelayFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith("io.websocketrelay.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return the failure and its causes as one line, e.g. {@code ProtocolException: bad frame} */
+    static String oneLine(Throwable failure) {
+        StringBuilder line = new StringBuilder();
+        for (Throwable t = failure; t != null && line.length() < 300; t = t.getCause()) {
+            if (line.length() > 0) {
+                line.append(" <- ");
+            }
+            line.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                line.append(": ").append(t.getMessage().replaceAll("\\s+", " "));
+            }
+        }
+        return line.toString();
     }
 
     /** An end of stream or a reset connection is a normal way to leave, not an error. */

@@ -155,7 +155,7 @@ public final class RawClient implements Closeable {
         send(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Reads the next frame from the server, waiting at most {@link RelayClient#TIMEOUT}. */
+    /** Reads the next frame from the server, waiting at most {@link RelayClient#TIMEOUT}; pings too, unanswered. */
     public Frame read() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
@@ -170,9 +170,16 @@ public final class RawClient implements Closeable {
         return new Frame(first & 0x0f, (first & 0x80) != 0, payload);
     }
 
-    /** @return the next text frame's text */
+    /**
+     * @return the next text frame's text; a ping before it is answered with a pong, as any client must (the relay
+     *         closes a client that does not answer), and skipped
+     */
     public String readText() throws IOException {
         Frame frame = read();
+        while (frame.opcode() == PING) {
+            send(PONG, true, frame.payload());
+            frame = read();
+        }
         if (frame.opcode() != TEXT) {
             throw new IOException("expected a text frame, got opcode " + frame.opcode());
         }
