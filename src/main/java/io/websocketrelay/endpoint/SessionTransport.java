@@ -69,7 +69,7 @@ final class SessionTransport implements Transport, SendHandler {
     @Override
     public void sendText(String text, SendCallback done) {
         callback = done;
-        sends.incrementAndGet();
+        countSend();
         TextAsBinary faster = textAsBinary;
         if (faster == null) {
             remote.sendText(text, this);
@@ -85,14 +85,23 @@ final class SessionTransport implements Transport, SendHandler {
     @Override
     public void sendBinary(ByteBuffer data, SendCallback done) {
         callback = done;
-        sends.incrementAndGet();
+        countSend();
         remote.sendBinary(data, this);
     }
 
     @Override
     public void onResult(SendResult result) {
-        sends.incrementAndGet();
+        countSend();
         callback.sent(result.isOK() ? null : failure(result));
+    }
+
+    /**
+     * One more send started or completed. Sends and their completions never overlap (one send in flight, the next
+     * started after the last completed), so a release store is enough, and costs no fence on the path of every
+     * relayed message; the heartbeat reads it.
+     */
+    private void countSend() {
+        sends.lazySet(sends.get() + 1);
     }
 
     private static Throwable failure(SendResult result) {
