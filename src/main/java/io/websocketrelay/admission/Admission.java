@@ -28,6 +28,13 @@ public final class Admission {
 
     /** The path of the room endpoint before the room's id. */
     private static final String ROOM_PATH = "/room/";
+
+    /**
+     * RFC 6455 4.1: the opening handshake is a GET. Any other method is refused with 405 before an upgrade; the
+     * answer names the allowed method in {@code Allow: GET} (RFC 9110 15.5.6).
+     */
+    public static final Refusal NOT_GET = new Refusal(405, "method", "a WebSocket upgrade must be a GET request");
+
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final int SWEEP_EVERY = 1024;
 
@@ -69,6 +76,11 @@ public final class Admission {
             boolean countOpen) {
         JwtVerifier.Kind kind = idPath.startsWith(ROOM_PATH) ? JwtVerifier.Kind.ROOM : JwtVerifier.Kind.PAIR;
         return check(kind, idPath, query, origin, protocols, address, countOpen);
+    }
+
+    /** @return {@link #NOT_GET} unless {@code method} is {@code GET} (methods are case-sensitive), else {@code null} */
+    public static Refusal method(String method) {
+        return "GET".equals(method) ? null : NOT_GET;
     }
 
     /**

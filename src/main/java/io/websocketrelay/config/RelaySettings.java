@@ -2,7 +2,6 @@ package io.websocketrelay.config;
 
 import io.websocketrelay.admission.Tokens;
 import io.websocketrelay.admission.TrustedProxies;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

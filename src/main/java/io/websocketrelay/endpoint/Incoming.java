@@ -6,6 +6,7 @@ import io.websocketrelay.core.Outbound;
 import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.Protocol;
 import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.core.Transport;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
@@ -31,6 +32,8 @@ final class Incoming {
 
     private final Session session;
     private final Peer peer;
+    /** Told of every message, for the probe after the upgrade; {@code null} when nobody asks */
+    private final SessionTransport heard;
     private final RelayStats stats;
     private final int maxMessageBytes;
     private final RateLimit rate;
@@ -40,9 +43,10 @@ final class Incoming {
     /** The parts so far of a binary message that came in fragments */
     private ByteBuffer binaryParts;
 
-    private Incoming(Session session, Peer peer, RelaySettings settings, RelayStats stats) {
+    private Incoming(Session session, Peer peer, SessionTransport heard, RelaySettings settings, RelayStats stats) {
         this.session = session;
         this.peer = peer;
+        this.heard = heard;
         this.stats = stats;
         this.maxMessageBytes = settings.maxMessageBytes();
         this.rate = RateLimit.of(settings.messagesPerSecond(), settings.bytesPerSecond(), System.nanoTime());
@@ -58,17 +62,29 @@ final class Incoming {
         session.setMaxIdleTimeout(-1);
     }
 
-    /** Reads {@code session}'s messages into {@code peer} from now on. */
-    static void listen(Session session, Peer peer, RelaySettings settings, RelayStats stats) {
-        Incoming incoming = new Incoming(session, peer, settings, stats);
+    /**
+     * Reads {@code session}'s messages into {@code peer} from now on.
+     *
+     * @param transport the peer's transport, watched for a connection lost without a word from the container
+     */
+    static void listen(Session session, Peer peer, Transport transport, RelaySettings settings, RelayStats stats) {
+        SessionTransport heard = SessionTransport.watch(transport, session, peer, stats);
+        Incoming incoming = new Incoming(session, peer, heard, settings, stats);
         session.addMessageHandler(String.class, incoming::text);
         session.addMessageHandler(ByteBuffer.class, incoming::binary);
-        session.addMessageHandler(PongMessage.class, pong -> peer.heard());
+        session.addMessageHandler(PongMessage.class, pong -> incoming.heard());
+    }
+
+    private void heard() {
+        peer.heard();
+        if (heard != null) {
+            heard.heard();
+        }
     }
 
     /** A part of a text message; most messages come whole, as one part with {@code last} set. */
     void text(String part, boolean last) {
-        peer.received();
+        received();
         if (textParts == null && last) {
             if (Protocol.longerThan(part, maxMessageBytes)) {
                 tooBig();
@@ -106,7 +122,7 @@ final class Incoming {
      * reuse {@code part} once this returns (Undertow on WildFly does), so the relay keeps a copy.
      */
     void binary(ByteBuffer part, boolean last) {
-        peer.received();
+        received();
         if (binaryParts == null && last) {
             if (part.remaining() > maxMessageBytes) {
                 tooBig();
@@ -142,6 +158,13 @@ final class Incoming {
         }
     }
 
+    private void received() {
+        peer.received();
+        if (heard != null) {
+            heard.heard();
+        }
+    }
+
     private boolean withinRate(int size) {
         String broken = rate == null ? null : rate.take(size, System.nanoTime());
         if (broken == null) {
@@ -161,7 +184,8 @@ final class Incoming {
 
     /** Closes a client that sent a message over the limit with 1009; {@code peer} may be {@code null}. */
     static void tooBig(Session sender, Peer peer, int maxMessageBytes, RelayStats stats) {
-        LOG.log(Level.FINE, "Session {0} sent a message over {1} bytes", new Object[] {sender.getId(), maxMessageBytes});
+        LOG.log(Level.INFO, "Closing session {0} on id {1} with {2}: a message over {3} bytes", new Object[] {sender.getId(),
+            peer == null ? "?" : peer.id(), String.valueOf(Protocol.CLOSE_TOO_BIG), String.valueOf(maxMessageBytes)});
         stats.refused(RelayStats.Refusal.TOO_BIG);
         if (peer != null) {
             peer.leave();

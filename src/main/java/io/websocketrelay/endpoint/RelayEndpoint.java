@@ -6,6 +6,7 @@ import io.websocketrelay.core.Pairs;
 import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.Protocol;
 import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.core.Transport;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -50,9 +51,10 @@ public class RelayEndpoint {
             SessionTransport.close(session, Protocol.CLOSE_POLICY, broken);
             return;
         }
-        peer = pairs.join(id, Transports.of(session));
+        Transport transport = Transports.of(session);
+        peer = pairs.join(id, transport);
         if (peer != null) {
-            Incoming.listen(session, peer, settings, stats);
+            Incoming.listen(session, peer, transport, settings, stats);
         }
         LOG.log(Level.FINE, "Session {0} joined id {1}", new Object[] {session.getId(), id});
     }

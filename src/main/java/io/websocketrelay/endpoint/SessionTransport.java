@@ -1,7 +1,9 @@
 package io.websocketrelay.endpoint;
 
 import io.websocketrelay.core.Outbound;
+import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.Protocol;
+import io.websocketrelay.core.RelayStats;
 import io.websocketrelay.core.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -10,12 +12,25 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A {@link Transport} over a {@code jakarta.websocket} session and its async remote: text through {@code sendText},
  * binary through {@code sendBinary}. A container may send text its own way ({@link #sendText}).
+ *
+ * <p>Closing never runs on the caller's thread: {@link #close} hands the close to {@link RelayThreads}. The relay
+ * closes from a send's completion (a failed send, a peer flushed before a shutdown close), from the heartbeat and from
+ * a container's read thread, and containers write the close frame synchronously there: Open Liberty's close waits for
+ * the connection's write in flight and its read, whose completions need a thread of the pool the caller may be
+ * holding (see docs/servers.md). The relay's state is settled before the close is handed on: a {@code Peer} is closed
+ * and sends nothing more, so no send is queued behind the close.
+ *
+ * <p>A connection the container never reports as gone is found by writing to it: a failed ping closes it at once
+ * ({@link #ping}), and on application servers a new connection is pinged once shortly after it opened
+ * ({@link #probeAfter}): GlassFish and Payara Micro (Tyrus in a servlet container) lose a reset that arrives while the
+ * upgrade request completes, and only a write finds out.
  *
  * <p>Threading: the relay keeps at most one send in flight, so the one {@link SendHandler} of this transport serves
  * every send; the callback it reports to is set before each send, which happens-before its completion.
@@ -29,15 +44,58 @@ public class SessionTransport implements Transport, SendHandler {
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private volatile SendCallback callback;
+    /** Counts sends started and completed: odd while one is in flight. */
+    private final AtomicLong sends = new AtomicLong();
+    /** {@link #sends} when the heartbeat last pinged, to tell a send that is stuck from one that is merely there. */
+    private volatile long sendsAtLastPing = -1;
+    /** Told when a write found the connection gone; the container may never report it. */
+    private volatile Runnable lost = () -> { };
+    /** Whether the probe after the upgrade ({@link #probeAfter}) still waits for an answer. */
+    private volatile boolean awaitingProbe;
 
     public SessionTransport(Session session) {
         this.session = session;
         this.remote = session.getAsyncRemote();
     }
 
+    /**
+     * When a new connection on GlassFish or Payara Micro is pinged once (see the class comment): they lose a reset
+     * that arrives within some 20 ms of the upgrade (measured) and report nothing, not even to a ping.
+     */
+    static final long PROBE_AFTER_OPEN_MILLIS = 1000;
+    /** How long that ping waits for its pong (or any message) before the connection counts as gone. */
+    static final long PROBE_ANSWER_MILLIS = 3000;
+
+    /**
+     * Wires what the relay learns only by writing to a joined client's connection: a ping that finds it gone makes
+     * the client leave, and on Tyrus inside a servlet container (GlassFish, Payara Micro; not the launcher, whose
+     * transport is its own) the connection is probed once after its upgrade.
+     *
+     * @return the session transport to tell of every message and pong ({@link #heard}), or {@code null}
+     */
+    static SessionTransport watch(Transport transport, Session session, Peer peer, RelayStats stats) {
+        if (!(transport instanceof SessionTransport watched)) {
+            return null;
+        }
+        watched.onLost(() -> {
+            stats.closedBy("heartbeat");
+            peer.leave();
+        });
+        if (watched.getClass() == SessionTransport.class && session.getClass().getName().startsWith("org.glassfish.tyrus.")) {
+            watched.probeAfter(PROBE_AFTER_OPEN_MILLIS, PROBE_ANSWER_MILLIS);
+        }
+        return watched;
+    }
+
+    /** @param lost told (once or more) when a ping finds the connection gone, before the session is closed */
+    void onLost(Runnable lost) {
+        this.lost = lost;
+    }
+
     @Override
     public final void send(Outbound message, SendCallback done) {
         callback = done;
+        sends.incrementAndGet();
         if (message.isText()) {
             sendText(message, remote, this);
         } else {
@@ -57,6 +115,7 @@ public class SessionTransport implements Transport, SendHandler {
 
     @Override
     public final void onResult(SendResult result) {
+        sends.incrementAndGet();
         callback.sent(result.isOK() ? null : failure(result));
     }
 
@@ -65,22 +124,69 @@ public class SessionTransport implements Transport, SendHandler {
         return exception != null ? exception : new IOException("send failed");
     }
 
+    /**
+     * Pings the client, unless the send in flight now was already in flight at the last ping: a ping would wait
+     * behind it (Open Liberty's {@code sendPing} blocks the caller, the heartbeat, until then), and a client that has
+     * not taken a message for a whole ping interval cannot answer in time anyway, so the heartbeat finds it dead at
+     * its next tick. A ping that fails closes the session: the connection is gone.
+     */
     @Override
     public void ping() {
-        try {
-            remote.sendPing(EMPTY);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "Pinging session {0} failed: {1}", new Object[] {session.getId(), e});
+        long now = sends.get();
+        boolean stuck = (now & 1) == 1 && now == sendsAtLastPing;
+        sendsAtLastPing = now;
+        if (!stuck) {
+            probe();
         }
     }
 
-    @Override
-    public void close(int code, String reason) {
-        close(session, code, reason);
+    /**
+     * Pings the client once, {@code delayMillis} from now, on a relay thread, and closes the session as gone when
+     * neither a pong nor a message ({@link #heard}) came {@code answerMillis} after that ping (see the class comment).
+     */
+    void probeAfter(long delayMillis, long answerMillis) {
+        RelayThreads.later(() -> {
+            if (!session.isOpen()) {
+                return;
+            }
+            awaitingProbe = true;
+            probe();
+            RelayThreads.later(() -> {
+                if (awaitingProbe && session.isOpen()) {
+                    LOG.log(Level.FINE, "Session {0} did not answer the ping after its upgrade within {1} ms; "
+                            + "closing it", new Object[] {session.getId(), answerMillis});
+                    lost.run();
+                    close(Protocol.CLOSE_GOING_AWAY, "no answer to ping within " + answerMillis + " ms");
+                }
+            }, answerMillis);
+        }, delayMillis);
     }
 
-    /** Closes a session with a code and reason, if it is open; never throws. */
-    static void close(Session session, int code, String reason) {
+    /** Notes that the client answered a ping or sent a message. */
+    void heard() {
+        if (awaitingProbe) {
+            awaitingProbe = false;
+        }
+    }
+
+    private void probe() {
+        try {
+            remote.sendPing(EMPTY);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Pinging session {0} failed, closing it: {1}", new Object[] {session.getId(), e});
+            lost.run();
+            close(Protocol.CLOSE_GOING_AWAY, "ping failed");
+        }
+    }
+
+    /** Closes the session on a relay thread (see the class comment); never throws. */
+    @Override
+    public void close(int code, String reason) {
+        RelayThreads.run(() -> close(session, code, reason));
+    }
+
+    /** Closes a session with a code and reason, if it is open, on the calling thread; never throws. */
+    protected static void close(Session session, int code, String reason) {
         if (!session.isOpen()) {
             return;
         }

@@ -1,7 +1,6 @@
 package io.websocketrelay.load;
 
 import io.websocketrelay.core.Protocol;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 

@@ -17,8 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * Asks {@link Admission} about every WebSocket upgrade to the WAR before the container performs it, and answers a
- * refusal with its HTTP status: a path that is not one id (404; some containers would upgrade {@code /} or
- * {@code /a/}), an origin outside the allow-list (403), a missing or wrong token (401/403), too many new connections
+ * refusal with its HTTP status: a method other than GET (405, RFC 6455 4.1), a path that is not one id (404; some
+ * containers would upgrade {@code /} or {@code /a/}), an origin outside the allow-list (403), a missing or wrong token (401/403), too many new connections
  * from one address (429). The per-address connection count is not applied here: a filter does not learn when the
  * WebSocket ends. The address limited and logged is the client's: the peer's, or what a trusted proxy forwarded.
  */
@@ -50,8 +50,11 @@ public class AdmissionFilter extends HttpFilter {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String address = admission.clientAddress(request.getRemoteAddr(),
                 Collections.list(request.getHeaders("X-Forwarded-For")), Collections.list(request.getHeaders("Forwarded")));
-        Admission.Refusal refusal = admission.check(path, request.getQueryString(), request.getHeader("Origin"),
-                request.getHeader("Sec-WebSocket-Protocol"), address, false);
+        Admission.Refusal refusal = Admission.method(request.getMethod());
+        if (refusal == null) {
+            refusal = admission.check(path, request.getQueryString(), request.getHeader("Origin"),
+                    request.getHeader("Sec-WebSocket-Protocol"), address, false);
+        }
         if (refusal == null) {
             chain.doFilter(request, response);
             return;
@@ -59,6 +62,9 @@ public class AdmissionFilter extends HttpFilter {
         stats.handshakeRefused(refusal.label());
         LOG.log(refusal.status() == 404 ? Level.FINE : Level.INFO, "Refused a handshake from {0} with {1}: {2}",
                 new Object[] {address, refusal.status(), refusal.reason()});
+        if (refusal == Admission.NOT_GET) {
+            response.setHeader("Allow", "GET");
+        }
         response.sendError(refusal.status(), refusal.reason());
     }
 }

@@ -36,6 +36,15 @@ class AdmissionTest {
     }
 
     @Test
+    void onlyAGetMayUpgrade() {
+        assertNull(Admission.method("GET"));
+        for (String method : new String[] {"POST", "PUT", "HEAD", "get", "CONNECT", ""}) {
+            assertEquals(405, status(Admission.method(method)), method);
+        }
+        assertEquals("method", Admission.method("POST").label());
+    }
+
+    @Test
     void originMustBeListedWhenAListIsSet() {
         Admission open = admission(Map.of());
         assertNull(open.check("/x", null, "https://evil.example", null, "a", false));

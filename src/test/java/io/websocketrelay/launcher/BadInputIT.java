@@ -215,6 +215,19 @@ class BadInputIT {
         assertEquals(400, response.status(), response.toString());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"POST", "PUT", "HEAD", "get"})
+    void upgradeThatIsNotAGetGets405AndNoWebSocket(String method) throws IOException {
+        // RFC 6455 4.1: the opening handshake is a GET; every upgrade header is valid here, and the body is empty
+        String head = validHead("/" + newId()).replaceFirst("^GET ", method + " ")
+                .replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n");
+        Response response = handshake(head);
+        assertEquals(405, response.status(), response.toString());
+        assertEquals("GET", response.headers().get("allow"), response.headers().toString());
+        assertEquals(0, server.registry().connections(), "no relay connection was opened");
+        assertEndsConnection();
+    }
+
     @Test
     void garbageRequestLineIsRefusedAndDropped() throws IOException {
         // Grizzly reads the third word as the protocol and answers 505 with Connection: close: a legitimate refusal

@@ -98,6 +98,18 @@ public final class RelayClient implements AutoCloseable {
         }
     }
 
+    /** @return the next event, failing the test when none comes within {@code within} */
+    public Event next(Duration within) {
+        try {
+            Event event = events.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(event, "no message within " + within);
+            return event;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** @return the next event if one is already there, without waiting */
     public Event poll() {
         return events.poll();

@@ -134,12 +134,23 @@ public final class WireClient implements Closeable {
 
     /** Opens a connection, upgrades it to {@code path} and checks that the server switched protocols. */
     public static WireClient upgraded(String host, int port, String path, int receiveBuffer) throws IOException {
+        return upgraded(host, port, path, receiveBuffer, RelayClient.TIMEOUT);
+    }
+
+    /**
+     * Like {@link #upgraded(String, int, String, int)}, with the time the server has to answer the upgrade (from
+     * the start of the TCP connect to the end of the response head).
+     */
+    public static WireClient upgraded(String host, int port, String path, int receiveBuffer, Duration answerWithin)
+            throws IOException {
+        long start = System.nanoTime();
         WireClient client = connect(host, port, receiveBuffer);
         client.write(upgradeHead(host, port, path));
-        Response response = client.readResponse(RelayClient.TIMEOUT);
+        Duration left = answerWithin.minusNanos(System.nanoTime() - start);
+        Response response = client.readResponse(left.isNegative() ? Duration.ofMillis(1) : left);
         if (response.status() != 101) {
             client.close();
-            throw new IOException("upgrade of " + path + " answered " + response);
+            throw new IOException("upgrade of " + path + " answered " + response + " within " + answerWithin);
         }
         return client;
     }
@@ -380,12 +391,13 @@ public final class WireClient implements Closeable {
     }
 
     /**
-     * @return the next text frame's text, skipping the relay's pings (its heartbeat may tick at any moment); fails
-     *         when something else or nothing comes
+     * @return the next text frame's text; a ping before it (the relay's heartbeat may tick at any moment) is answered
+     *         with a pong, as any client must; fails when something else or nothing comes
      */
     public String readText() throws IOException {
         Frame frame = readFrame(RelayClient.TIMEOUT);
         while (frame != null && frame.opcode() == PING) {
+            send(true, PONG, frame.payload());
             frame = readFrame(RelayClient.TIMEOUT);
         }
         if (frame == null || frame.opcode() != TEXT) {

@@ -7,13 +7,12 @@ import io.websocketrelay.core.RelayStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -37,8 +36,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * Asks {@link Admission} about every WebSocket upgrade before Tyrus sees it, and answers a refusal with its HTTP
- * status (400 no valid key, 404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one address) and a log line. It also
- * releases the per-address count when an admitted connection closes. An admitted upgrade goes on to Tyrus through
+ * status (405 not a GET, 400 no valid key, 404 path, 401/403 token, 403 origin, 429 rate, 503 too many from one
+ * address) and a log line. It also releases the per-address count when an admitted connection closes. An admitted upgrade goes on to Tyrus through
  * {@link TyrusBridge}. The address counted and logged is the client's: the peer's, or what a trusted proxy forwarded
  * ({@link Admission#clientAddress}).
  */
@@ -95,9 +94,12 @@ public final class HandshakeGate implements AddOn {
                     headers(request, "Forwarded"));
             String path = request.getRequestURI();
             String idPath = path.startsWith(prefix + "/") ? path.substring(prefix.length()) : "";
-            Admission.Refusal refusal = hasValidKey(request) ? admission.check(idPath, request.getQueryString(),
-                    request.getHeader("Origin"), request.getHeader("Sec-WebSocket-Protocol"), address, true)
-                    : BAD_KEY;
+            Admission.Refusal refusal = Admission.method(request.getMethod().getMethodString());
+            if (refusal == null) {
+                refusal = hasValidKey(request) ? admission.check(idPath, request.getQueryString(),
+                        request.getHeader("Origin"), request.getHeader("Sec-WebSocket-Protocol"), address, true)
+                        : BAD_KEY;
+            }
             if (refusal == null) {
                 ScheduledFuture<?> deadline = deadlines.remove(connection);
                 if (deadline != null) {
@@ -112,6 +114,9 @@ public final class HandshakeGate implements AddOn {
             HttpResponsePacket response = request.getResponse();
             response.setStatus(refusal.status());
             response.setHeader(Header.Connection, "close");
+            if (refusal == Admission.NOT_GET) {
+                response.setHeader(Header.Allow, "GET");
+            }
             response.setContentType("text/plain; charset=utf-8");
             byte[] body = (refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8);
             response.setContentLength(body.length);

@@ -24,6 +24,15 @@ final class RelabellingTransport extends SessionTransport {
         this.textAsBinary = textAsBinary;
     }
 
+    /**
+     * Closes on the calling thread: the launcher's writes only queue (they never wait for the socket), so a close
+     * cannot hold up a thread here the way it does on an application server.
+     */
+    @Override
+    public void close(int code, String reason) {
+        close(session(), code, reason);
+    }
+
     @Override
     protected void sendText(Outbound message, RemoteEndpoint.Async remote, SendHandler handler) {
         TextAsBinary faster = textAsBinary;
