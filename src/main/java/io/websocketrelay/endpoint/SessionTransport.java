@@ -95,7 +95,7 @@ public class SessionTransport implements Transport, SendHandler {
     @Override
     public final void send(Outbound message, SendCallback done) {
         callback = done;
-        sends.incrementAndGet();
+        countSend();
         if (message.isText()) {
             sendText(message, remote, this);
         } else {
@@ -115,8 +115,17 @@ public class SessionTransport implements Transport, SendHandler {
 
     @Override
     public final void onResult(SendResult result) {
-        sends.incrementAndGet();
+        countSend();
         callback.sent(result.isOK() ? null : failure(result));
+    }
+
+    /**
+     * One more send started or completed. Sends and their completions never overlap (one send in flight, the next
+     * started after the last completed), so a release store is enough, and costs no fence on the path of every
+     * relayed message; the heartbeat reads it.
+     */
+    private void countSend() {
+        sends.lazySet(sends.get() + 1);
     }
 
     private static Throwable failure(SendResult result) {
