@@ -6,7 +6,9 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.CDI;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Lets Tyrus take endpoint instances from the launcher's Weld container, so that {@code @Inject} works in the
@@ -14,6 +16,10 @@ import java.util.WeakHashMap;
  *
  * <p>Registered through {@code META-INF/services} of the launcher jar only: on an application server the container's
  * own injection is left alone. Serves one running relay per JVM (it asks {@link CDI#current()}).
+ *
+ * <p>Tyrus asks {@link #isApplicable} and then {@link #create} for every connection; the bean of each endpoint class
+ * is resolved once per container and kept, so a handshake costs one {@link BeanManager#getReference} and no bean
+ * resolution.
  */
 public final class CdiComponentProvider extends org.glassfish.tyrus.core.ComponentProvider {
 
@@ -23,11 +29,13 @@ public final class CdiComponentProvider extends org.glassfish.tyrus.core.Compone
      */
     private final Map<Object, CreationalContext<?>> contexts = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** The beans resolved in the container that was current when they were asked for; replaced with the container. */
+    private volatile Resolved resolved;
+
     @Override
     public boolean isApplicable(Class<?> type) {
         try {
-            BeanManager beans = CDI.current().getBeanManager();
-            return !beans.getBeans(type).isEmpty();
+            return resolved().bean(type).isPresent();
         } catch (IllegalStateException e) {
             return false; // no CDI container running
         }
@@ -35,10 +43,10 @@ public final class CdiComponentProvider extends org.glassfish.tyrus.core.Compone
 
     @Override
     public <T> Object create(Class<T> type) {
-        BeanManager beans = CDI.current().getBeanManager();
-        Bean<?> bean = beans.resolve(beans.getBeans(type));
-        CreationalContext<?> context = beans.createCreationalContext(bean);
-        Object created = beans.getReference(bean, type, context);
+        Resolved current = resolved();
+        Bean<?> bean = current.bean(type).orElseThrow(() -> new IllegalStateException("no bean for " + type.getName()));
+        CreationalContext<?> context = current.beans.createCreationalContext(bean);
+        Object created = current.beans.getReference(bean, type, context);
         contexts.put(created, context);
         return created;
     }
@@ -51,5 +59,36 @@ public final class CdiComponentProvider extends org.glassfish.tyrus.core.Compone
         }
         context.release();
         return true;
+    }
+
+    /** @throws IllegalStateException when no container is running */
+    private Resolved resolved() {
+        CDI<Object> cdi = CDI.current();
+        Resolved known = resolved;
+        if (known == null || known.cdi != cdi) {
+            known = new Resolved(cdi, cdi.getBeanManager());
+            resolved = known;
+        }
+        return known;
+    }
+
+    /** One container's bean manager and the bean of each type asked for (empty when it has none). */
+    private static final class Resolved {
+
+        final CDI<Object> cdi;
+        final BeanManager beans;
+        private final Map<Class<?>, Optional<Bean<?>>> byType = new ConcurrentHashMap<>();
+
+        Resolved(CDI<Object> cdi, BeanManager beans) {
+            this.cdi = cdi;
+            this.beans = beans;
+        }
+
+        Optional<Bean<?>> bean(Class<?> type) {
+            return byType.computeIfAbsent(type, key -> {
+                var found = beans.getBeans(key);
+                return found.isEmpty() ? Optional.empty() : Optional.of(beans.resolve(found));
+            });
+        }
     }
 }

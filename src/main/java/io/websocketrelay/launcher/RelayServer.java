@@ -32,6 +32,7 @@ import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.jboss.weld.config.ConfigurationKey;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
@@ -45,6 +46,12 @@ import org.jboss.weld.environment.se.WeldContainer;
 public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
+    /**
+     * Weld's switch (a system property only) for validating beans.xml files against their schemas; building the
+     * validator alone loads some 300 XML classes and parses the CDI schemas, and the launcher reads no beans.xml.
+     */
+    static final String WELD_XML_VALIDATION_OFF = "org.jboss.weld.xml.disableValidating";
+
     /**
      * Tyrus's incoming buffer holds what one read brings plus an incomplete frame; a frame that does not fit in it
      * closes the connection (the endpoint turns that into 1009). One read may bring more than one largest message,
@@ -87,9 +94,14 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(Options options) throws StartupException {
         SSLContext tls = options.tls() == null ? null : Tls.context(options.tls());
+        // no beans.xml is read (no discovery), so Weld need not compile the beans.xml schemas to validate one
+        System.getProperties().putIfAbsent(WELD_XML_VALIDATION_OFF, "true");
         WeldContainer weld = new Weld("websocket-relay-" + System.identityHashCode(options))
                 .disableDiscovery()
                 .skipShutdownHook()
+                .property(ConfigurationKey.CONCURRENT_DEPLOYMENT.get(), false)
+                .property(ConfigurationKey.PRELOADER_THREAD_POOL_SIZE.get(), 0)
+                .property(ConfigurationKey.EXECUTOR_THREAD_POOL_TYPE.get(), "NONE")
                 .beanClasses(StatsProducer.class, Registry.class, LocalMatchmaker.class, Pairs.class, Rooms.class,
                         Monitor.class, RelayEndpoint.class, RoomEndpoint.class)
                 .addExtension(new SettingsExtension(options.settings()))
