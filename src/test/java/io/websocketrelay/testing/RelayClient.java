@@ -110,6 +110,16 @@ public final class RelayClient implements AutoCloseable {
         }
     }
 
+    /** @return the next event if one comes within {@code within}, else {@code null} */
+    public Event poll(Duration within) {
+        try {
+            return events.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** @return the next event if one is already there, without waiting */
     public Event poll() {
         return events.poll();
