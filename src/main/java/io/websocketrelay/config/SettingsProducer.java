@@ -2,6 +2,7 @@ package io.websocketrelay.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /**
  * Gives the relay its settings on an application server, read once from the environment and system properties.
@@ -12,7 +13,9 @@ public class SettingsProducer {
 
     private final RelaySettings settings = RelaySettings.fromEnvironment();
 
+    /** {@code @Singleton}: no proxy, and no dependent instance tracked per endpoint (see {@code StatsProducer}). */
     @Produces
+    @Singleton
     RelaySettings settings() {
         return settings;
     }

@@ -11,8 +11,9 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,8 +45,18 @@ public class SessionTransport implements Transport, SendHandler {
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private volatile SendCallback callback;
-    /** Counts sends started and completed: odd while one is in flight. */
-    private final AtomicLong sends = new AtomicLong();
+    private static final VarHandle SENDS;
+
+    static {
+        try {
+            SENDS = MethodHandles.lookup().findVarHandle(SessionTransport.class, "sends", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Counts sends started and completed: odd while one is in flight (a field, not an AtomicLong: one object less). */
+    private volatile long sends;
     /** {@link #sends} when the heartbeat last pinged, to tell a send that is stuck from one that is merely there. */
     private volatile long sendsAtLastPing = -1;
     /** Told when a write found the connection gone; the container may never report it. */
@@ -130,7 +141,7 @@ public class SessionTransport implements Transport, SendHandler {
      * relayed message; the heartbeat reads it.
      */
     private void countSend() {
-        sends.lazySet(sends.get() + 1);
+        SENDS.setRelease(this, (long) SENDS.getOpaque(this) + 1);
     }
 
     private static Throwable failure(SendResult result) {
@@ -146,7 +157,7 @@ public class SessionTransport implements Transport, SendHandler {
      */
     @Override
     public void ping() {
-        long now = sends.get();
+        long now = sends;
         boolean stuck = (now & 1) == 1 && now == sendsAtLastPing;
         sendsAtLastPing = now;
         if (!stuck) {
