@@ -202,28 +202,34 @@ public interface RoomContract {
         sender.client().expect("/member:open:" + id);
         reader.client().expect("/member:open:" + id);
         byte[] chunk = new byte[messageLimit()];
+        RelayClient.Text leftNotice = new RelayClient.Text("/member:close:" + id);
         int sent = 0;
+        int received = 0;
+        int closes = 0;
         boolean closed = false;
-        // bounded: a relay that buffers without limit is caught long before 200 MB
+        // bounded: a relay that buffers without limit is caught long before 200 MB; the reading member takes each
+        // message before the next is sent, so only the stalled one falls behind
         while (sent < 3200 && !closed) {
             sender.client().send(chunk);
             sent++;
-            RelayClient.Event event = sender.client().poll();
-            closed = event != null;
+            RelayClient.Event event = reader.client().next();
+            if (event.equals(leftNotice)) {
+                closes++;
+                event = reader.client().next();
+            }
+            assertEquals(chunk.length, ((RelayClient.Binary) event).data().length);
+            received++;
+            RelayClient.Event told = sender.client().poll();
+            closed = told != null;
             if (closed) {
-                assertEquals(new RelayClient.Text("/member:close:" + id), event);
+                assertEquals(leftNotice, told);
             }
         }
         assertTrue(closed, "the stalled member was never closed after " + sent + " messages");
         sender.client().send("after the stall");
-        int received = 0;
-        int closes = 0;
         while (true) {
             RelayClient.Event event = reader.client().next();
-            if (event instanceof RelayClient.Binary binary) {
-                assertEquals(chunk.length, binary.data().length);
-                received++;
-            } else if (event.equals(new RelayClient.Text("/member:close:" + id))) {
+            if (event.equals(leftNotice)) {
                 closes++;
             } else {
                 assertEquals(new RelayClient.Text("after the stall"), event);
