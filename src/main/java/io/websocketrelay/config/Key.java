@@ -14,8 +14,14 @@ import java.util.function.UnaryOperator;
  * @param property     the system property, e.g. {@code relay.max-message-bytes}
  * @param defaultValue the value used when neither the variable nor the property is set
  * @param description  one line for {@code --help}
+ * @param optionName   the launcher's option when it is not derived from the property, else {@code null}
  */
-public record Key(String property, String defaultValue, String description) {
+public record Key(String property, String defaultValue, String description, String optionName) {
+
+    /** A key whose option is derived from its property. */
+    public Key(String property, String defaultValue, String description) {
+        this(property, defaultValue, description, null);
+    }
 
     /** @return the environment variable that sets this key, e.g. {@code RELAY_MAX_MESSAGE_BYTES} */
     public String variable() {
@@ -24,7 +30,7 @@ public record Key(String property, String defaultValue, String description) {
 
     /** @return the launcher's option for this key, e.g. {@code --max-message-bytes} */
     public String option() {
-        return "--" + property.substring(property.indexOf('.') + 1);
+        return optionName != null ? optionName : "--" + property.substring(property.indexOf('.') + 1);
     }
 
     /**

@@ -37,12 +37,16 @@ import java.util.stream.Collectors;
  * @param handshakeTimeoutMillis       see {@link #HANDSHAKE_TIMEOUT_MS}
  * @param shutdownGraceMillis          see {@link #SHUTDOWN_GRACE_MS}
  * @param roomCapacity                 see {@link #ROOM_CAPACITY}
+ * @param redisUrl                     see {@link #REDIS_URL}; empty for a relay of one node
+ * @param nodeTimeoutMillis            see {@link #NODE_TIMEOUT_MS}
+ * @param clusterName                  see {@link #CLUSTER_NAME}
  */
 public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxIdBytes, Pattern idPattern,
         long pingIntervalMillis, long idleTimeoutMillis, int maxConnections, int maxConnectionsPerAddress,
         int connectionsPerSecondPerAddress, int messagesPerSecond, long bytesPerSecond, Set<String> allowedOrigins,
         String token, String jwtHmacKey, String jwtPublicKey, String jwtAudience, String jwtIssuer,
-        TrustedProxies trustedProxies, long handshakeTimeoutMillis, long shutdownGraceMillis, int roomCapacity) {
+        TrustedProxies trustedProxies, long handshakeTimeoutMillis, long shutdownGraceMillis, int roomCapacity,
+        String redisUrl, long nodeTimeoutMillis, String clusterName) {
 
     /** Largest message a client may send: UTF-8 bytes of text; larger closes the sender with 1009. */
     public static final Key MAX_MESSAGE_BYTES = new Key("relay.max-message-bytes", "65536",
@@ -136,12 +140,32 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
     public static final Key ROOM_CAPACITY = new Key("relay.room-capacity", "50",
             "most members of one room; one more is closed with 1013 (room full) right after it opens");
 
+    /**
+     * The Redis that makes this relay one node of several: {@code redis://host:port[/db]}, {@code rediss://} for
+     * TLS, {@code redis://user:password@host:port}. Empty: one node, all in memory.
+     */
+    public static final Key REDIS_URL = new Key("relay.redis-url", "",
+            "the Redis shared by the nodes of one relay (redis://host:port[/db], rediss://, redis://user:pass@...);"
+                    + " empty: a relay of one node, in memory", "--redis");
+
+    /** How long a node that stopped beating in Redis is trusted; then its clients' peers elsewhere are told. */
+    public static final Key NODE_TIMEOUT_MS = new Key("relay.node-timeout-ms", "10000",
+            "how long a silent node (or an unreachable Redis) is trusted before its cross-node pairs and room members"
+                    + " are closed (ms)");
+
+    /** The prefix of every Redis key of this relay, so that two relays can share one Redis. */
+    public static final Key CLUSTER_NAME = new Key("relay.cluster-name", "websocket-relay",
+            "the prefix of this relay's Redis keys: nodes with the same Redis and name are one relay", "--cluster");
+
     /** Every key, in the order of {@code --help}. */
     public static final List<Key> KEYS = List.of(MAX_MESSAGE_BYTES, SEND_BUFFER_BYTES, MAX_ID_BYTES, ID_PATTERN,
             PING_INTERVAL_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, ROOM_CAPACITY, MAX_CONNECTIONS_PER_ADDRESS,
             CONNECTIONS_PER_SECOND_PER_ADDRESS, MESSAGES_PER_SECOND, BYTES_PER_SECOND, ALLOWED_ORIGINS, TOKEN,
             JWT_HMAC_KEY, JWT_PUBLIC_KEY, JWT_AUDIENCE, JWT_ISSUER, TRUSTED_PROXIES, HANDSHAKE_TIMEOUT_MS,
-            SHUTDOWN_GRACE_MS);
+            SHUTDOWN_GRACE_MS, REDIS_URL, NODE_TIMEOUT_MS, CLUSTER_NAME);
+
+    /** The keys of a relay of several nodes, the last of {@link #KEYS}. */
+    public static final List<Key> CLUSTER_KEYS = List.of(REDIS_URL, NODE_TIMEOUT_MS, CLUSTER_NAME);
 
     /** Room that the send buffer keeps beyond one largest message, for the control messages around it. */
     static final int CONTROL_HEADROOM = 1024;
@@ -162,6 +186,21 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
         jwtAudience = jwtAudience == null ? "" : jwtAudience;
         jwtIssuer = jwtIssuer == null ? "" : jwtIssuer;
         trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+        redisUrl = redisUrl == null ? "" : redisUrl;
+        clusterName = clusterName == null || clusterName.isEmpty() ? CLUSTER_NAME.defaultValue() : clusterName;
+        if (!redisUrl.isEmpty() && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
+            throw new IllegalArgumentException(REDIS_URL.variable() + " must start with redis:// or rediss://, not '"
+                    + redisUrl + "'");
+        }
+        if (nodeTimeoutMillis < 1000) {
+            throw new IllegalArgumentException(NODE_TIMEOUT_MS.variable() + " must be at least 1000, not "
+                    + nodeTimeoutMillis);
+        }
+    }
+
+    /** @return whether this relay is one node of several, on Redis */
+    public boolean clustered() {
+        return !redisUrl.isEmpty();
     }
 
     /** @return the defaults of every key */
@@ -206,7 +245,10 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
                 proxies(TRUSTED_PROXIES.read(environment, properties)),
                 HANDSHAKE_TIMEOUT_MS.parseLong(HANDSHAKE_TIMEOUT_MS.read(environment, properties), 0),
                 SHUTDOWN_GRACE_MS.parseLong(SHUTDOWN_GRACE_MS.read(environment, properties), 0),
-                intValue(ROOM_CAPACITY, environment, properties, 1, Integer.MAX_VALUE));
+                intValue(ROOM_CAPACITY, environment, properties, 1, Integer.MAX_VALUE),
+                REDIS_URL.read(environment, properties),
+                NODE_TIMEOUT_MS.parseLong(NODE_TIMEOUT_MS.read(environment, properties), 0),
+                CLUSTER_NAME.read(environment, properties));
     }
 
     private static int intValue(Key key, UnaryOperator<String> environment, UnaryOperator<String> properties,

@@ -1,6 +1,5 @@
 package io.websocketrelay.core;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -8,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Matching in one process: a map from id to its waiter. A claim is one atomic step of the map, so it completes at
- * once and holds no lock afterwards; the map's entry exists only while a client waits.
+ * once and holds no lock afterwards; the map's entry exists only while a client waits. The matchmaker of a relay of
+ * one node (the cluster's producer makes it the bean when no Redis is set), and a cluster node's own while Redis is
+ * unreachable.
  */
-@ApplicationScoped
 public class LocalMatchmaker implements Matchmaker {
 
     private final Map<String, Peer> waiters = new ConcurrentHashMap<>();

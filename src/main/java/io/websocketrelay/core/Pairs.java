@@ -83,7 +83,7 @@ public class Pairs implements Conversation {
                 continue;
             }
             if (attempt == ATTEMPTS) {
-                from.control(answer); // the route keeps changing: answer where it stands now
+                from.answer(answer); // the route keeps changing: answer where it stands now
             }
             stats.refused(RelayStats.Refusal.ALONE);
             from.flush();
@@ -97,18 +97,55 @@ public class Pairs implements Conversation {
      */
     @Override
     public void leave(Peer peer) {
-        if (!registry.remove(peer)) {
+        if (!peer.isProxy() && !registry.remove(peer)) {
             return;
         }
         Route route = peer.retire();
-        matchmaker.withdraw(peer.id(), peer);
+        if (!peer.isProxy()) {
+            matchmaker.withdraw(peer.id(), peer);
+        }
         if (route instanceof Link link && link.end()) {
             activePairs.decrementAndGet();
             Peer survivor = link.other(peer);
+            if (survivor.isProxy()) {
+                // the client on the other node hears /remote:close from its node once what was relayed arrived
+                survivor.unpair(link);
+                survivor.closeWhenFlushed(Protocol.CLOSE_NORMAL, "peer left");
+                return;
+            }
             if (survivor.unpair(link) && registry.isAccepting()) {
                 match(survivor);
             }
             survivor.flush();
+        }
+    }
+
+    /**
+     * Links a client of this node that waits on its id with a client of another node that took it there (the
+     * cluster's matchmaker decided so): the waiter gets {@code /status:remote-open} and {@code /status:connected}.
+     *
+     * @param waiter the waiter the other node claimed
+     * @param proxy  the peer standing for the joiner (see {@link Peer#proxy})
+     * @return whether they are linked; {@code false} when the waiter left or was paired meanwhile
+     */
+    public boolean linkRemote(Peer waiter, Peer proxy) {
+        Link link = new Link(waiter, proxy);
+        if (link.connect() != Peer.Pairing.LINKED) {
+            return false;
+        }
+        activePairs.incrementAndGet();
+        stats.paired();
+        waiter.flush();
+        return true;
+    }
+
+    /**
+     * Offers a waiting client to the matchmaker again, as when it joined: a cluster does so for its waiters when
+     * Redis is back after an outage, so that waiters of one id on two nodes meet.
+     */
+    public void rematch(Peer peer) {
+        if (peer.isWaiting() && registry.isAccepting()) {
+            match(peer);
         }
     }
 
@@ -150,7 +187,13 @@ public class Pairs implements Conversation {
                 joiner.flush();
             }
             case WAITER_GONE -> match(joiner); // the waiter is closing and its leave() follows; try the next
-            case JOINER_GONE -> match(waiter); // the waiter goes back to waiting, already told so
+            case JOINER_GONE -> {
+                if (waiter.isProxy()) {
+                    waiter.closeWhenFlushed(Protocol.CLOSE_NORMAL, "peer left"); // its node matches it again
+                } else {
+                    match(waiter); // the waiter goes back to waiting, already told so
+                }
+            }
             default -> throw new IllegalStateException();
         }
     }

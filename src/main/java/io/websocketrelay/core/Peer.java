@@ -54,6 +54,8 @@ public final class Peer implements Transport.SendCallback {
     private final Conversation conversation;
     private final RelayStats stats;
     private final Liveness liveness = new Liveness();
+    /** Whether this peer stands for a client of another node: it is told no control messages of this node's. */
+    private final boolean proxy;
 
     // guarded by this
     private final ArrayDeque<Outbound> queue = new ArrayDeque<>(4);
@@ -77,11 +79,34 @@ public final class Peer implements Transport.SendCallback {
      * @param stats        the relay's counters
      */
     public Peer(String id, Transport transport, long sendBuffer, Conversation conversation, RelayStats stats) {
+        this(id, transport, sendBuffer, conversation, stats, false);
+    }
+
+    private Peer(String id, Transport transport, long sendBuffer, Conversation conversation, RelayStats stats,
+            boolean proxy) {
         this.id = id;
         this.transport = transport;
         this.sendBuffer = sendBuffer;
         this.conversation = conversation;
         this.stats = stats;
+        this.proxy = proxy;
+    }
+
+    /**
+     * A peer that stands here for a client connected to another node of the relay: what is queued on it travels to
+     * that node, which delivers it to the client. Its own node tells that client its control messages
+     * ({@code /status:connected}, {@code /member:open:...}), so a proxy is queued relayed data and answers only.
+     *
+     * @param transport the channel to the other node, addressed to that client
+     */
+    public static Peer proxy(String id, Transport transport, long sendBuffer, Conversation conversation,
+            RelayStats stats) {
+        return new Peer(id, transport, sendBuffer, conversation, stats, true);
+    }
+
+    /** @return whether this peer stands for a client of another node (see {@link #proxy}) */
+    public boolean isProxy() {
+        return proxy;
     }
 
     /** @return the id this client joined */
@@ -89,8 +114,11 @@ public final class Peer implements Transport.SendCallback {
         return id;
     }
 
-    /** @return a number unique to this peer in this process, which orders the taking of two peers' locks */
-    long serial() {
+    /**
+     * @return a number unique to this peer in this process, which orders the taking of two peers' locks and names
+     *         a waiter to the other nodes of a cluster
+     */
+    public long serial() {
         return serial;
     }
 
@@ -124,9 +152,18 @@ public final class Peer implements Transport.SendCallback {
         return round;
     }
 
-    /** Queues a control message or an answer; returns whether the peer took it. */
-    synchronized boolean control(Outbound message) {
+    /** Queues an answer to something this client sent; returns whether the peer took it. */
+    synchronized boolean answer(Outbound message) {
         return enqueue(message) == Offer.QUEUED;
+    }
+
+    /**
+     * Queues a control message of this node's (a proxy takes none: the node of its client tells it its own).
+     *
+     * @return whether the peer took it (a proxy always does)
+     */
+    synchronized boolean control(Outbound message) {
+        return proxy || enqueue(message) == Offer.QUEUED;
     }
 
     /**
@@ -177,7 +214,7 @@ public final class Peer implements Transport.SendCallback {
         }
         if (forRound == round && route == null && !toldWaiting) {
             toldWaiting = true;
-            enqueue(WAITING);
+            control(WAITING);
         }
         return true;
     }
@@ -192,19 +229,19 @@ public final class Peer implements Transport.SendCallback {
         route = link;
         if (!toldWaiting) {
             toldWaiting = true;
-            enqueue(WAITING);
+            control(WAITING);
         }
-        enqueue(REMOTE_OPEN);
-        enqueue(CONNECTED);
+        control(REMOTE_OPEN);
+        control(CONNECTED);
     }
 
     // caller holds this (Link.connect)
     void linkAsJoiner(Link link) {
         route = link;
         if (toldWaiting) {
-            enqueue(REMOTE_OPEN); // it was told it waits (a race of two waiters): it hears that a peer came
+            control(REMOTE_OPEN); // it was told it waits (a race of two waiters): it hears that a peer came
         }
-        enqueue(CONNECTED);
+        control(CONNECTED);
     }
 
     /**
@@ -220,7 +257,7 @@ public final class Peer implements Transport.SendCallback {
         route = null;
         round++;
         toldWaiting = false;
-        return state == State.OPEN && enqueue(REMOTE_CLOSE) == Offer.QUEUED;
+        return state == State.OPEN && (proxy || enqueue(REMOTE_CLOSE) == Offer.QUEUED);
     }
 
     /**

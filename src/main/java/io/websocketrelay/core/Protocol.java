@@ -43,6 +43,8 @@ public final class Protocol {
     public static final List<String> RESERVED = List.of("/room:", "/member:", "/from:", "/error:", "/status:",
             "/remote:");
 
+    /** The close code of a normal end (a proxy of another node's client, when its pairing ends). */
+    public static final int CLOSE_NORMAL = 1000;
     /** Close code when the server stops (1001, going away). */
     public static final int CLOSE_GOING_AWAY = 1001;
     /** Close code of a receiver that fell behind by more than its send buffer (1008, policy violation). */

@@ -159,7 +159,7 @@ public class Rooms implements Conversation {
 
     private void answer(Peer to, String answer, RelayStats.Refusal why) {
         stats.refused(why);
-        to.control(Outbound.text(answer));
+        to.answer(Outbound.text(answer));
         to.flush();
     }
 

@@ -56,7 +56,8 @@ final class OptionTable {
             Map.entry(RelaySettings.ALLOWED_ORIGINS, "<ORIGINS>"), Map.entry(RelaySettings.TOKEN, "<SECRET>"),
             Map.entry(RelaySettings.JWT_HMAC_KEY, "<KEY>"), Map.entry(RelaySettings.JWT_PUBLIC_KEY, "<FILE>"),
             Map.entry(RelaySettings.JWT_AUDIENCE, "<AUD>"), Map.entry(RelaySettings.JWT_ISSUER, "<ISS>"),
-            Map.entry(RelaySettings.TRUSTED_PROXIES, "<CIDRS>"), Map.entry(IoTuning.IO_STRATEGY, "<STRATEGY>"));
+            Map.entry(RelaySettings.TRUSTED_PROXIES, "<CIDRS>"), Map.entry(RelaySettings.REDIS_URL, "<URL>"),
+            Map.entry(RelaySettings.CLUSTER_NAME, "<NAME>"), Map.entry(IoTuning.IO_STRATEGY, "<STRATEGY>"));
     private static final Map<Key, List<String>> CANDIDATES = Map.of(Options.LOG_FORMAT, List.of("plain", "json"),
             IoTuning.IO_STRATEGY, List.of("same", "worker"));
 
@@ -65,7 +66,10 @@ final class OptionTable {
     private static final List<Section> SECTIONS = List.of(
             new Section("options", "Options:", names(LAUNCHER_KEYS, "--help", "--version")),
             new Section("limits", "Limits and checks (read the same way on an application server):",
-                    names(RelaySettings.KEYS)),
+                    names(RelaySettings.KEYS.stream().filter(key -> !RelaySettings.CLUSTER_KEYS.contains(key))
+                            .toList())),
+            new Section("cluster", "Several nodes as one relay, on Redis (read the same way on an application server):",
+                    names(RelaySettings.CLUSTER_KEYS)),
             new Section("io", "I/O of the standalone relay:", names(IoTuning.KEYS)));
 
     private OptionTable() {

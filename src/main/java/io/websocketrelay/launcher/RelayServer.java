@@ -2,8 +2,9 @@ package io.websocketrelay.launcher;
 
 import io.websocketrelay.admission.Admission;
 import io.websocketrelay.config.RelaySettings;
-import io.websocketrelay.core.LocalMatchmaker;
 import io.websocketrelay.core.Pairs;
+import io.websocketrelay.cluster.Cluster;
+import io.websocketrelay.cluster.MatchmakerProducer;
 import io.websocketrelay.core.Registry;
 import io.websocketrelay.core.RelayStats;
 import io.websocketrelay.core.Rooms;
@@ -102,8 +103,8 @@ public final class RelayServer implements AutoCloseable {
                 .property(ConfigurationKey.CONCURRENT_DEPLOYMENT.get(), false)
                 .property(ConfigurationKey.PRELOADER_THREAD_POOL_SIZE.get(), 0)
                 .property(ConfigurationKey.EXECUTOR_THREAD_POOL_TYPE.get(), "NONE")
-                .beanClasses(StatsProducer.class, Registry.class, LocalMatchmaker.class, Pairs.class, Rooms.class,
-                        Monitor.class, RelayEndpoint.class, RoomEndpoint.class)
+                .beanClasses(StatsProducer.class, Registry.class, Cluster.class, MatchmakerProducer.class, Pairs.class,
+                        Rooms.class, Monitor.class, RelayEndpoint.class, RoomEndpoint.class)
                 .addExtension(new SettingsExtension(options.settings()))
                 .initialize();
         Container container = null;

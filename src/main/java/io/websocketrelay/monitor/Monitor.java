@@ -5,6 +5,7 @@ import io.websocketrelay.core.Registry;
 import io.websocketrelay.core.RelayStats;
 import io.websocketrelay.core.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.websocketrelay.cluster.Cluster;
 import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.Map;
@@ -24,18 +25,20 @@ public class Monitor {
     private final Pairs pairs;
     private final Rooms rooms;
     private final RelayStats stats;
+    private final Cluster cluster;
 
     /** For the container's client proxy only. */
     protected Monitor() {
-        this(null, null, null, null);
+        this(null, null, null, null, null);
     }
 
     @Inject
-    public Monitor(Registry registry, Pairs pairs, Rooms rooms, RelayStats stats) {
+    public Monitor(Registry registry, Pairs pairs, Rooms rooms, RelayStats stats, Cluster cluster) {
         this.registry = registry;
         this.pairs = pairs;
         this.rooms = rooms;
         this.stats = stats;
+        this.cluster = cluster;
     }
 
     /** @return HTTP status for {@code /health}: 200 while the relay takes clients, 503 once it is stopping */
@@ -43,12 +46,19 @@ public class Monitor {
         return registry.isAccepting() ? 200 : 503;
     }
 
-    /** @return the JSON of {@code /health}: liveness and readiness with the main gauges */
+    /**
+     * @return the JSON of {@code /health}: liveness and readiness with the main gauges; a node of a cluster adds
+     *         {@code cluster} ({@code UP} or {@code DEGRADED}: still serving its own clients), its {@code node} id
+     *         and its cross-node {@code links}
+     */
     public String health() {
+        String clusterFields = cluster.state() == Cluster.State.SINGLE ? ""
+                : String.format(Locale.ROOT, ",\"cluster\":\"%s\",\"node\":\"%s\",\"links\":%d", cluster.state(),
+                        cluster.nodeId(), cluster.links());
         return String.format(Locale.ROOT,
-                "{\"status\":\"%s\",\"connections\":%d,\"waiting\":%d,\"pairs\":%d,\"rooms\":%d,\"members\":%d}%n",
+                "{\"status\":\"%s\",\"connections\":%d,\"waiting\":%d,\"pairs\":%d,\"rooms\":%d,\"members\":%d%s}%n",
                 registry.isAccepting() ? "UP" : "STOPPING", registry.connections(), pairs.waiting(), pairs.pairs(),
-                rooms.rooms(), rooms.members());
+                rooms.rooms(), rooms.members(), clusterFields);
     }
 
     /** @return every metric in the Prometheus text format */

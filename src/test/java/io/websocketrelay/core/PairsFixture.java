@@ -55,6 +55,7 @@ public final class PairsFixture {
     }
 
     public Monitor monitor() {
-        return new Monitor(registry, pairs, new Rooms(registry, settings, stats), stats);
+        return new Monitor(registry, pairs, new Rooms(registry, settings, stats), stats,
+                new io.websocketrelay.cluster.Cluster(settings, stats, null));
     }
 }

@@ -1,0 +1,529 @@
+package io.websocketrelay.cluster;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.lettuce.core.StreamMessage;
+import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.Pairs;
+import io.websocketrelay.core.Peer;
+import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.core.Transport;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This relay as one node of several on one Redis ({@code RELAY_REDIS_URL}); idle when no Redis is set.
+ *
+ * <p>A node has a random id, new at every start, and proves it is alive by a heartbeat key that expires after the
+ * node timeout. It takes messages from the other nodes from its inbox stream ({@code XREAD}, blocking, on a connection
+ * of its own) and posts to theirs ({@code XADD}). Each cross-node pair is a link with one id on both nodes; on each
+ * side the client of the other node is a proxy {@link Peer}, so the pair protocol runs unchanged on both.
+ *
+ * <p>Faults: a linked node whose heartbeat key is gone is dead, and the links with it end (the local clients hear
+ * {@code /remote:close} and are matched again). When Redis fails a command or does not answer within the command
+ * timeout, the node is {@link State#DEGRADED}: it matches new clients in memory, keeps its local pairs, ends its
+ * cross-node links once Redis has been out for the node timeout (when the other nodes give up on it too), and when
+ * Redis answers again offers its waiters to the cluster again. A stopping node tells its linked nodes at once.
+ *
+ * <p>Threading: Redis completions arrive on Lettuce's threads and are handed to this node's one thread
+ * ({@code relay-cluster}), which also runs the heartbeat, the liveness check and the inbox; nothing here blocks a
+ * container's thread or holds a lock across a Redis call.
+ */
+@ApplicationScoped
+public class Cluster {
+
+    /** What {@code /health} says of the cluster. */
+    public enum State {
+        /** No Redis is set: a relay of one node. */
+        SINGLE,
+        /** Redis answers: the node matches and relays across the cluster. */
+        UP,
+        /** Redis is unreachable or does not answer: the node serves its own clients alone. */
+        DEGRADED
+    }
+
+    private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Entries taken from the inbox per read. */
+    private static final int READ_BATCH = 512;
+    /** Most entries an inbox keeps ({@code XADD MAXLEN ~}), for a node that stopped reading it. */
+    static final long INBOX_MAX_ENTRIES = 100_000;
+    /** Bytes posted to one node and not yet acknowledged by Redis before senders wait for Redis's answers. */
+    static final long WINDOW_BYTES = 1 << 20;
+
+    private final RelaySettings settings;
+    private final RelayStats stats;
+    private final Instance<Pairs> pairs;
+    private final String nodeId = randomId();
+    private final String prefix;
+    private final Map<String, Remote> links = new ConcurrentHashMap<>();
+    private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final AtomicLong linkCounter = new AtomicLong();
+    private final ClusterMatchmaker matchmaker;
+    private volatile State state;
+    private volatile Redis redis;
+    private volatile ScheduledThreadPoolExecutor loop;
+    private volatile boolean stopping;
+    /** When Redis last answered a heartbeat (System.nanoTime), on the loop thread. */
+    private volatile long lastAnswer;
+    // loop thread only
+    private final Map<String, Long> sequences = new HashMap<>();
+    private String lastRead = "0-0";
+    private boolean reading;
+    private boolean linksEndedForOutage;
+
+    /** For the container's client proxy only. */
+    protected Cluster() {
+        this.settings = null;
+        this.stats = null;
+        this.pairs = null;
+        this.prefix = null;
+        this.matchmaker = null;
+    }
+
+    @Inject
+    public Cluster(RelaySettings settings, RelayStats stats, Instance<Pairs> pairs) {
+        this.settings = settings;
+        this.stats = stats;
+        this.pairs = pairs;
+        this.prefix = settings.clusterName() + ":";
+        this.state = settings.clustered() ? State.DEGRADED : State.SINGLE;
+        this.matchmaker = new ClusterMatchmaker(this);
+    }
+
+    /** Starts with the application: connects to Redis in the background and begins to beat. */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        start();
+    }
+
+    /** Starts the node if Redis is set and it has not started yet; never blocks. */
+    public synchronized void start() {
+        if (state == State.SINGLE || loop != null || stopping) {
+            return;
+        }
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "relay-cluster");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        loop = executor;
+        redis = new Redis(settings.redisUrl(), commandTimeout());
+        lastAnswer = System.nanoTime();
+        LOG.log(Level.INFO, "Node {0} of cluster {1} on Redis at {2}, node timeout {3} ms",
+                new Object[] {nodeId, settings.clusterName(), redis.describe(), settings.nodeTimeoutMillis()});
+        long beat = Math.max(100, settings.nodeTimeoutMillis() / 5);
+        executor.scheduleWithFixedDelay(this::beat, 0, beat, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::check, checkMillis(), checkMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return how long one Redis command may take: a fifth of the node timeout, at most 2 s */
+    private Duration commandTimeout() {
+        return Duration.ofMillis(Math.max(200, Math.min(2000, settings.nodeTimeoutMillis() / 5)));
+    }
+
+    private long checkMillis() {
+        return Math.max(100, Math.min(500, settings.nodeTimeoutMillis() / 10));
+    }
+
+    /** @return the cluster's state, for {@code /health} */
+    public State state() {
+        return state;
+    }
+
+    /** @return this node's id (random, new at every start) */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** @return how many cross-node links this node holds */
+    public int links() {
+        return links.size();
+    }
+
+    /** @return the matchmaker of a clustered relay */
+    ClusterMatchmaker matchmaker() {
+        return matchmaker;
+    }
+
+    boolean isUp() {
+        return state == State.UP;
+    }
+
+    String key(String kind, String name) {
+        return prefix + kind + ":" + name;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    Redis redis() {
+        return redis;
+    }
+
+    Pairs pairs() {
+        return pairs.get();
+    }
+
+    RelaySettings settings() {
+        return settings;
+    }
+
+    RelayStats stats() {
+        return stats;
+    }
+
+    /** Runs a task on this node's thread. */
+    void execute(Runnable task) {
+        ScheduledThreadPoolExecutor executor = loop;
+        if (executor != null && !executor.isShutdown()) {
+            try {
+                executor.execute(() -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "A cluster task failed", e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(Level.FINE, "The cluster stopped; a task was dropped");
+            }
+        }
+    }
+
+    // ---- links
+
+    /**
+     * Makes the proxy of a waiter that a client of this node took on another node, and tells that node.
+     *
+     * @return the proxy, to be linked with the joiner
+     */
+    Peer takeRemoteWaiter(String id, String node, long waiterSerial) {
+        String link = nodeId + "." + Long.toString(linkCounter.incrementAndGet(), 36);
+        Peer proxy = newProxy(id, node, link);
+        post(node, Entries.pair(link, waiterSerial), 0, null, null);
+        return proxy;
+    }
+
+    private Peer newProxy(String id, String node, String link) {
+        Remote remote = new Remote(this, node, link);
+        Peer proxy = Peer.proxy(id, remote, settings.sendBufferBytes(), pairs.get(), stats);
+        remote.attach(proxy);
+        links.put(link, remote);
+        return proxy;
+    }
+
+    void forget(Remote remote) {
+        links.remove(remote.link(), remote);
+    }
+
+    /**
+     * Posts an entry to a node's inbox. The sender's callback completes at once while less than
+     * {@link #WINDOW_BYTES} posted to that node await Redis's answer, else with Redis's answer; a message counted
+     * as sent that Redis then refuses ends its link ({@link Remote#lost}).
+     *
+     * @param done   the sender's callback, or {@code null}
+     * @param remote the link it travels on, or {@code null}
+     */
+    void post(String node, Map<String, byte[]> fields, int size, Transport.SendCallback done, Remote remote) {
+        Redis r = redis;
+        if (r == null) {
+            if (done != null) {
+                done.sent(new IllegalStateException("the cluster is stopped"));
+            }
+            return;
+        }
+        Outbox box = outboxes.computeIfAbsent(node, n -> new Outbox(key("inbox", n)));
+        java.util.concurrent.CompletionStage<String> added;
+        boolean early;
+        synchronized (box) {
+            // numbered and issued in one step, so the receiver sees the numbers in stream order
+            fields.put(Entries.NODE, nodeId.getBytes(UTF_8));
+            fields.put(Entries.SEQUENCE, Long.toString(++box.sequence).getBytes(UTF_8));
+            early = box.outstanding.addAndGet(size) <= WINDOW_BYTES;
+            added = r.xadd(box.key, INBOX_MAX_ENTRIES, fields);
+        }
+        if (done != null && early) {
+            done.sent(null);
+        }
+        added.whenComplete((entryId, failure) -> {
+            box.outstanding.addAndGet(-size);
+            if (done != null && !early) {
+                done.sent(failure);
+            } else if (failure != null && remote != null) {
+                remote.lost(failure);
+            }
+            if (failure != null) {
+                execute(() -> failed("XADD", failure));
+            }
+        });
+    }
+
+    /** What this node posts to one other node. */
+    private static final class Outbox {
+        final String key;
+        final AtomicLong outstanding = new AtomicLong();
+        long sequence; // guarded by this
+
+        Outbox(String key) {
+            this.key = key;
+        }
+    }
+
+    // ---- the loop: heartbeat, liveness, inbox
+
+    private void beat() {
+        Redis r = redis;
+        if (stopping || r == null) {
+            return;
+        }
+        r.connect().thenCompose(connected -> r.<Long>eval(Scripts.BEAT, io.lettuce.core.ScriptOutputType.INTEGER,
+                new String[] {key("node", nodeId), prefix + "nodes"}, nodeId,
+                Long.toString(settings.nodeTimeoutMillis())))
+                .whenComplete((ok, failure) -> execute(() -> {
+                    if (failure != null) {
+                        failed("the heartbeat", failure);
+                    } else {
+                        answered();
+                    }
+                }));
+    }
+
+    /** Redis answered: the node is up; after an outage its waiters are offered to the cluster again. */
+    private void answered() {
+        lastAnswer = System.nanoTime();
+        if (state != State.UP && !stopping) {
+            boolean recovered = state == State.DEGRADED && reading;
+            state = State.UP;
+            linksEndedForOutage = false;
+            LOG.log(Level.INFO, "Cluster {0}: node {1} is UP on Redis at {2}",
+                    new Object[] {settings.clusterName(), nodeId, redis.describe()});
+            if (!reading) {
+                reading = true;
+                read();
+            }
+            if (recovered) {
+                matchmaker.offerWaitersAgain();
+            }
+        }
+    }
+
+    /** A Redis call failed or timed out: the node is degraded until the next heartbeat answers. */
+    void failed(String what, Throwable failure) {
+        if (stopping) {
+            return;
+        }
+        if (state == State.UP) {
+            state = State.DEGRADED;
+            LOG.log(Level.WARNING, "Cluster {0}: node {1} is DEGRADED, serving its own clients alone: {2} failed: {3}",
+                    new Object[] {settings.clusterName(), nodeId, what, describe(failure)});
+        } else {
+            LOG.log(Level.FINE, "Cluster: {0} failed: {1}", new Object[] {what, describe(failure)});
+        }
+    }
+
+    static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "");
+    }
+
+    /** Liveness: ends the links with dead nodes; ends every link once Redis has been out for the node timeout. */
+    private void check() {
+        if (stopping) {
+            return;
+        }
+        if (state != State.UP) {
+            long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastAnswer);
+            if (!linksEndedForOutage && silentMillis >= settings.nodeTimeoutMillis() - checkMillis()) {
+                linksEndedForOutage = true;
+                int ended = endLinks(link -> true);
+                if (ended > 0) {
+                    LOG.log(Level.INFO, "Cluster: Redis silent for {0} ms; {1} cross-node links ended",
+                            new Object[] {silentMillis, ended});
+                }
+            }
+            return;
+        }
+        Set<String> linked = new HashSet<>();
+        for (Remote remote : links.values()) {
+            linked.add(remote.node());
+        }
+        List<String> nodes = new ArrayList<>(linked);
+        String[] args = new String[nodes.size() + 1];
+        args[0] = prefix;
+        for (int i = 0; i < nodes.size(); i++) {
+            args[i + 1] = nodes.get(i);
+        }
+        redis.<List<Object>>eval(Scripts.SWEEP, io.lettuce.core.ScriptOutputType.MULTI,
+                new String[] {prefix + "nodes"}, args).whenComplete((alive, failure) -> execute(() -> {
+                    if (failure != null) {
+                        failed("the liveness check", failure);
+                        return;
+                    }
+                    for (int i = 0; i < nodes.size() && i < alive.size(); i++) {
+                        if (Long.valueOf(0).equals(alive.get(i))) {
+                            nodeDead(nodes.get(i), "its heartbeat stopped");
+                        }
+                    }
+                }));
+    }
+
+    private void nodeDead(String node, String why) {
+        int ended = endLinks(remote -> remote.node().equals(node));
+        outboxes.remove(node);
+        sequences.remove(node);
+        LOG.log(Level.INFO, "Cluster: node {0} is gone ({1}); {2} cross-node links with it ended",
+                new Object[] {node, why, ended});
+    }
+
+    private int endLinks(java.util.function.Predicate<Remote> which) {
+        int ended = 0;
+        for (Remote remote : List.copyOf(links.values())) {
+            if (which.test(remote)) {
+                remote.endedThere();
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    private void read() {
+        Redis r = redis;
+        if (stopping || r == null) {
+            reading = false;
+            return;
+        }
+        Duration block = r.timeout().dividedBy(2);
+        r.read(key("inbox", nodeId), lastRead, READ_BATCH, block).whenComplete((batch, failure) -> execute(() -> {
+            if (failure != null) {
+                failed("reading the inbox", failure);
+                ScheduledThreadPoolExecutor executor = loop;
+                if (executor != null && !stopping) {
+                    executor.schedule(this::read, checkMillis(), TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            if (batch != null && !batch.isEmpty()) {
+                for (StreamMessage<String, byte[]> entry : batch) {
+                    lastRead = entry.getId();
+                    deliver(entry.getBody());
+                }
+                r.trimBefore(key("inbox", nodeId), lastRead);
+            }
+            read();
+        }));
+    }
+
+    /** Acts on one entry of the inbox (on the loop thread, in stream order). */
+    private void deliver(Map<String, byte[]> entry) {
+        byte[] kind = entry.get(Entries.KIND);
+        String from = Entries.text(entry, Entries.NODE);
+        String sequence = Entries.text(entry, Entries.SEQUENCE);
+        String link = Entries.text(entry, Entries.LINK);
+        if (kind == null || kind.length != 1 || from == null || sequence == null || link == null) {
+            LOG.log(Level.WARNING, "Cluster: an inbox entry without kind, node, number or link was skipped: {0}",
+                    entry.keySet());
+            return;
+        }
+        long number = Long.parseLong(sequence);
+        Long previous = sequences.put(from, number);
+        if (previous != null && number != previous + 1) {
+            nodeDead(from, "entries " + (previous + 1) + " to " + (number - 1) + " from it were lost");
+        }
+        switch (kind[0]) {
+            case Entries.PAIR -> {
+                long waiter = Long.parseLong(Entries.text(entry, Entries.WAITER));
+                Peer taken = matchmaker.takenByRemote(waiter);
+                Peer proxy = taken == null ? null : newProxy(taken.id(), from, link);
+                if (proxy == null || !pairs.get().linkRemote(taken, proxy)) {
+                    Remote unused = links.get(link);
+                    if (unused != null) {
+                        forget(unused);
+                    }
+                    post(from, Entries.close(link), 0, null, null); // the waiter left: the joiner is told
+                }
+            }
+            case Entries.TEXT, Entries.BINARY -> {
+                Remote remote = links.get(link);
+                byte[] payload = entry.get(Entries.PAYLOAD);
+                if (remote != null && payload != null) {
+                    remote.peer().relay(Entries.message(kind[0], payload));
+                }
+            }
+            case Entries.CLOSE -> {
+                Remote remote = links.get(link);
+                if (remote != null) {
+                    remote.endedThere();
+                }
+            }
+            default -> LOG.log(Level.WARNING, "Cluster: an inbox entry of unknown kind {0} was skipped",
+                    (char) kind[0]);
+        }
+    }
+
+    // ---- stopping
+
+    /**
+     * Leaves the cluster: tells the linked nodes their links ended (their clients hear {@code /remote:close} at
+     * once), withdraws this node's waiters and deletes its heartbeat, then closes the connections. Waits at most
+     * a second for Redis.
+     */
+    @PreDestroy
+    public void stop() {
+        synchronized (this) {
+            if (stopping || loop == null) {
+                stopping = true;
+                return;
+            }
+            stopping = true;
+        }
+        Redis r = redis;
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (Remote remote : List.copyOf(links.values())) {
+            remote.close(1001, "node stopping");
+        }
+        pending.add(r.eval(Scripts.LEAVE_CLUSTER, io.lettuce.core.ScriptOutputType.INTEGER,
+                new String[] {prefix + "nodes"}, prefix, nodeId).toCompletableFuture());
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.INFO, "Cluster: leaving Redis did not finish: {0}", describe(e));
+        }
+        loop.shutdownNow();
+        r.close();
+        LOG.log(Level.INFO, "Node {0} left cluster {1}", new Object[] {nodeId, settings.clusterName()});
+    }
+
+    private static String randomId() {
+        byte[] random = new byte[9];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+}

@@ -1,0 +1,78 @@
+package io.websocketrelay.cluster;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.websocketrelay.core.Outbound;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The entries of a node's inbox stream: one field {@code k} says the kind, the others depend on it. The sending node
+ * adds {@code n} (itself) and {@code q} (its count of entries to this inbox, which shows a gap when Redis lost some).
+ * <ul>
+ *   <li>{@code P} (pair): {@code l} link, {@code w} the serial of the waiter taken; the receiver links its waiter;</li>
+ *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte;</li>
+ *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there).</li>
+ * </ul>
+ */
+final class Entries {
+
+    static final String KIND = "k";
+    static final String NODE = "n";
+    static final String SEQUENCE = "q";
+    static final String LINK = "l";
+    static final String WAITER = "w";
+    static final String PAYLOAD = "p";
+
+    static final byte PAIR = 'P';
+    static final byte TEXT = 'T';
+    static final byte BINARY = 'B';
+    static final byte CLOSE = 'C';
+
+    private Entries() {
+    }
+
+    static Map<String, byte[]> pair(String link, long waiter) {
+        Map<String, byte[]> fields = fields(PAIR, link);
+        fields.put(WAITER, Long.toString(waiter).getBytes(UTF_8));
+        return fields;
+    }
+
+    static Map<String, byte[]> data(String link, Outbound message) {
+        Map<String, byte[]> fields = fields(message.isText() ? TEXT : BINARY, link);
+        fields.put(PAYLOAD, bytes(message.bytes()));
+        return fields;
+    }
+
+    static Map<String, byte[]> close(String link) {
+        return fields(CLOSE, link);
+    }
+
+    /** @return the message an entry of kind {@code T} or {@code B} carries */
+    static Outbound message(byte kind, byte[] payload) {
+        return kind == TEXT ? Outbound.text(new String(payload, UTF_8)) : Outbound.binaryOwning(payload);
+    }
+
+    static String text(Map<String, byte[]> entry, String field) {
+        byte[] value = entry.get(field);
+        return value == null ? null : new String(value, UTF_8);
+    }
+
+    private static Map<String, byte[]> fields(byte kind, String link) {
+        Map<String, byte[]> fields = new HashMap<>(8);
+        fields.put(KIND, new byte[] {kind});
+        fields.put(LINK, link.getBytes(UTF_8));
+        return fields;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array(); // Outbound's own array: immutable, so it can be handed over as it is
+        }
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.get(copy);
+        return copy;
+    }
+}
