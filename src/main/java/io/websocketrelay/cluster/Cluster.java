@@ -2,11 +2,15 @@ package io.websocketrelay.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.Outbound;
 import io.websocketrelay.core.Pairs;
 import io.websocketrelay.core.Peer;
 import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.core.RoomCluster;
+import io.websocketrelay.core.Rooms;
 import io.websocketrelay.core.Transport;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +55,7 @@ import java.util.logging.Logger;
  * container's thread or holds a lock across a Redis call.
  */
 @ApplicationScoped
-public class Cluster {
+public class Cluster implements RoomCluster {
 
     /** What {@code /health} says of the cluster. */
     public enum State {
@@ -66,6 +71,8 @@ public class Cluster {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Entries taken from the inbox per read. */
     private static final int READ_BATCH = 512;
+    /** The longest a starting node waits for Redis before it serves. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(5);
     /** Most entries an inbox keeps ({@code XADD MAXLEN ~}), for a node that stopped reading it. */
     static final long INBOX_MAX_ENTRIES = 100_000;
     /** Bytes posted to one node and not yet acknowledged by Redis before senders wait for Redis's answers. */
@@ -74,11 +81,15 @@ public class Cluster {
     private final RelaySettings settings;
     private final RelayStats stats;
     private final Instance<Pairs> pairs;
+    private final Instance<Rooms> rooms;
+    private final Map<Peer, Remote> roomProxies = new ConcurrentHashMap<>();
     private final String nodeId = randomId();
     private final String prefix;
     private final Map<String, Remote> links = new ConcurrentHashMap<>();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final AtomicLong linkCounter = new AtomicLong();
+    /** Completes when Redis first answered. */
+    private final CompletableFuture<Void> up = new CompletableFuture<>();
     private final ClusterMatchmaker matchmaker;
     private volatile State state;
     private volatile Redis redis;
@@ -97,23 +108,41 @@ public class Cluster {
         this.settings = null;
         this.stats = null;
         this.pairs = null;
+        this.rooms = null;
         this.prefix = null;
         this.matchmaker = null;
     }
 
     @Inject
-    public Cluster(RelaySettings settings, RelayStats stats, Instance<Pairs> pairs) {
+    public Cluster(RelaySettings settings, RelayStats stats, Instance<Pairs> pairs, Instance<Rooms> rooms) {
         this.settings = settings;
         this.stats = stats;
         this.pairs = pairs;
+        this.rooms = rooms;
         this.prefix = settings.clusterName() + ":";
         this.state = settings.clustered() ? State.DEGRADED : State.SINGLE;
         this.matchmaker = new ClusterMatchmaker(this);
     }
 
-    /** Starts with the application: connects to Redis in the background and begins to beat. */
+    /**
+     * Starts with the application, before it serves: connects to Redis and waits for its first heartbeat, at most
+     * {@link #STARTUP_WAIT} or the node timeout (a node that served before it joined would pair its first clients
+     * alone). When Redis does not answer by then, the node serves its own clients and joins when Redis answers.
+     */
     void started(@Observes @Initialized(ApplicationScoped.class) Object event) {
         start();
+        if (state != State.SINGLE) {
+            long wait = Math.min(STARTUP_WAIT.toMillis(), settings.nodeTimeoutMillis());
+            try {
+                up.get(wait, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.log(Level.WARNING, "Cluster {0}: Redis at {1} did not answer within {2} ms; node {3} serves its"
+                        + " own clients alone until it does", new Object[] {settings.clusterName(), redis.describe(),
+                        wait, nodeId});
+            }
+        }
     }
 
     /** Starts the node if Redis is set and it has not started yet; never blocks. */
@@ -128,13 +157,24 @@ public class Cluster {
         });
         executor.setRemoveOnCancelPolicy(true);
         loop = executor;
-        redis = new Redis(settings.redisUrl(), commandTimeout());
+        redis = new Redis(settings.redisUrl(), commandTimeout(), this::execute);
         lastAnswer = System.nanoTime();
         LOG.log(Level.INFO, "Node {0} of cluster {1} on Redis at {2}, node timeout {3} ms",
                 new Object[] {nodeId, settings.clusterName(), redis.describe(), settings.nodeTimeoutMillis()});
         long beat = Math.max(100, settings.nodeTimeoutMillis() / 5);
-        executor.scheduleWithFixedDelay(this::beat, 0, beat, TimeUnit.MILLISECONDS);
-        executor.scheduleWithFixedDelay(this::check, checkMillis(), checkMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(guarded(this::beat), 0, beat, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(guarded(this::check), checkMillis(), checkMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the task, which logs what it throws instead of ending its schedule */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "A cluster task failed", e);
+            }
+        };
     }
 
     /** @return how long one Redis command may take: a fifth of the node timeout, at most 2 s */
@@ -166,7 +206,8 @@ public class Cluster {
         return matchmaker;
     }
 
-    boolean isUp() {
+    @Override
+    public boolean isUp() {
         return state == State.UP;
     }
 
@@ -199,13 +240,7 @@ public class Cluster {
         ScheduledThreadPoolExecutor executor = loop;
         if (executor != null && !executor.isShutdown()) {
             try {
-                executor.execute(() -> {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "A cluster task failed", e);
-                    }
-                });
+                executor.execute(guarded(task));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 LOG.log(Level.FINE, "The cluster stopped; a task was dropped");
             }
@@ -227,7 +262,7 @@ public class Cluster {
     }
 
     private Peer newProxy(String id, String node, String link) {
-        Remote remote = new Remote(this, node, link);
+        Remote remote = new Remote(this, node, link, null);
         Peer proxy = Peer.proxy(id, remote, settings.sendBufferBytes(), pairs.get(), stats);
         remote.attach(proxy);
         links.put(link, remote);
@@ -236,6 +271,89 @@ public class Cluster {
 
     void forget(Remote remote) {
         links.remove(remote.link(), remote);
+        Peer proxy = remote.peer();
+        if (proxy != null) {
+            roomProxies.remove(proxy, remote);
+        }
+    }
+
+    // ---- rooms
+
+    @Override
+    public CompletionStage<Registration> register(String room, String member) {
+        Redis r = redis;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster is stopped"));
+        }
+        return r.<List<Object>>eval(Scripts.ROOM_JOIN, ScriptOutputType.MULTI,
+                new String[] {key("room", room), key("room-order", room), key("rooms", nodeId)},
+                member, nodeId, Integer.toString(settings.roomCapacity()), prefix, room)
+                .thenApply(reply -> {
+                    if (reply.isEmpty()) {
+                        return new Registration(true, false, List.of());
+                    }
+                    if (Long.valueOf(0).equals(reply.get(0))) {
+                        return new Registration(false, true, List.of());
+                    }
+                    List<String> others = new ArrayList<>(reply.size() - 1);
+                    for (Object value : reply.subList(1, reply.size())) {
+                        others.add(new String((byte[]) value, UTF_8));
+                    }
+                    return new Registration(false, false, others);
+                }).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        execute(() -> failed("joining a room", failure));
+                    }
+                });
+    }
+
+    @Override
+    public void unregister(String room, String member, Set<String> told) {
+        Redis r = redis;
+        if (r == null) {
+            return;
+        }
+        r.<List<Object>>eval(Scripts.ROOM_LEAVE, ScriptOutputType.MULTI,
+                new String[] {key("room", room), key("room-order", room)}, member)
+                .whenComplete((nodes, failure) -> {
+                    if (failure != null) {
+                        execute(() -> failed("leaving a room", failure));
+                        return;
+                    }
+                    Set<String> untold = new HashSet<>();
+                    for (Object value : nodes) {
+                        untold.add(new String((byte[]) value, UTF_8));
+                    }
+                    untold.removeAll(told);
+                    untold.remove(nodeId);
+                    for (String node : untold) {
+                        post(node, Entries.left(room, member), 0, null, null);
+                    }
+                });
+    }
+
+    @Override
+    public Peer nodeProxy(String room, String node) {
+        String name = "room " + room + " at " + node + " #" + linkCounter.incrementAndGet();
+        Remote remote = new Remote(this, node, name, room);
+        Peer proxy = Peer.proxy(room, remote, settings.sendBufferBytes(), rooms.get(), stats);
+        remote.attach(proxy);
+        links.put(name, remote);
+        roomProxies.put(proxy, remote);
+        return proxy;
+    }
+
+    @Override
+    public boolean isLocal(String node) {
+        return nodeId.equals(node);
+    }
+
+    @Override
+    public void discard(Peer proxy) {
+        Remote remote = roomProxies.remove(proxy);
+        if (remote != null) {
+            remote.discard();
+        }
     }
 
     /**
@@ -269,13 +387,17 @@ public class Cluster {
         }
         added.whenComplete((entryId, failure) -> {
             box.outstanding.addAndGet(-size);
-            if (done != null && !early) {
-                done.sent(failure);
-            } else if (failure != null && remote != null) {
-                remote.lost(failure);
-            }
-            if (failure != null) {
-                execute(() -> failed("XADD", failure));
+            if ((done != null && !early) || failure != null) {
+                execute(() -> { // off the Netty thread: what follows may post again (see Redis#off)
+                    if (done != null && !early) {
+                        done.sent(failure);
+                    } else if (remote != null) {
+                        remote.lost(failure);
+                    }
+                    if (failure != null) {
+                        failed("XADD", failure);
+                    }
+                });
             }
         });
     }
@@ -298,7 +420,7 @@ public class Cluster {
         if (stopping || r == null) {
             return;
         }
-        r.connect().thenCompose(connected -> r.<Long>eval(Scripts.BEAT, io.lettuce.core.ScriptOutputType.INTEGER,
+        r.connect().thenCompose(connected -> r.<Long>eval(Scripts.BEAT, ScriptOutputType.INTEGER,
                 new String[] {key("node", nodeId), prefix + "nodes"}, nodeId,
                 Long.toString(settings.nodeTimeoutMillis())))
                 .whenComplete((ok, failure) -> execute(() -> {
@@ -313,6 +435,7 @@ public class Cluster {
     /** Redis answered: the node is up; after an outage its waiters are offered to the cluster again. */
     private void answered() {
         lastAnswer = System.nanoTime();
+        up.complete(null);
         if (state != State.UP && !stopping) {
             boolean recovered = state == State.DEGRADED && reading;
             state = State.UP;
@@ -379,7 +502,7 @@ public class Cluster {
         for (int i = 0; i < nodes.size(); i++) {
             args[i + 1] = nodes.get(i);
         }
-        redis.<List<Object>>eval(Scripts.SWEEP, io.lettuce.core.ScriptOutputType.MULTI,
+        redis.<List<Object>>eval(Scripts.SWEEP, ScriptOutputType.MULTI,
                 new String[] {prefix + "nodes"}, args).whenComplete((alive, failure) -> execute(() -> {
                     if (failure != null) {
                         failed("the liveness check", failure);
@@ -445,15 +568,22 @@ public class Cluster {
         String from = Entries.text(entry, Entries.NODE);
         String sequence = Entries.text(entry, Entries.SEQUENCE);
         String link = Entries.text(entry, Entries.LINK);
-        if (kind == null || kind.length != 1 || from == null || sequence == null || link == null) {
-            LOG.log(Level.WARNING, "Cluster: an inbox entry without kind, node, number or link was skipped: {0}",
+        String room = Entries.text(entry, Entries.ROOM);
+        if (kind == null || kind.length != 1 || from == null || sequence == null || (link == null && room == null)) {
+            LOG.log(Level.WARNING, "Cluster: an inbox entry without kind, node, number or address was skipped: {0}",
                     entry.keySet());
             return;
         }
         long number = Long.parseLong(sequence);
         Long previous = sequences.put(from, number);
         if (previous != null && number != previous + 1) {
-            nodeDead(from, "entries " + (previous + 1) + " to " + (number - 1) + " from it were lost");
+            int ended = endLinks(remote -> remote.node().equals(from));
+            LOG.log(Level.WARNING, "Cluster: entries {0} to {1} from node {2} were lost; {3} links with it ended",
+                    new Object[] {previous + 1, number - 1, from, ended});
+        }
+        if (room != null) {
+            deliverInRoom(kind[0], room, from, entry);
+            return;
         }
         switch (kind[0]) {
             case Entries.PAIR -> {
@@ -486,6 +616,21 @@ public class Cluster {
         }
     }
 
+    private void deliverInRoom(byte kind, String room, String from, Map<String, byte[]> entry) {
+        switch (kind) {
+            case Entries.JOINED -> rooms.get().remoteJoined(room, Entries.text(entry, Entries.MEMBER), from);
+            case Entries.LEFT -> rooms.get().remoteLeft(room, Entries.text(entry, Entries.MEMBER));
+            case Entries.TEXT, Entries.BINARY -> {
+                byte[] payload = entry.get(Entries.PAYLOAD);
+                if (payload != null) {
+                    rooms.get().remoteMessage(room, Entries.text(entry, Entries.TARGET),
+                            Entries.message(kind, payload));
+                }
+            }
+            default -> LOG.log(Level.WARNING, "Cluster: a room entry of unknown kind {0} was skipped", (char) kind);
+        }
+    }
+
     // ---- stopping
 
     /**
@@ -507,7 +652,7 @@ public class Cluster {
         for (Remote remote : List.copyOf(links.values())) {
             remote.close(1001, "node stopping");
         }
-        pending.add(r.eval(Scripts.LEAVE_CLUSTER, io.lettuce.core.ScriptOutputType.INTEGER,
+        pending.add(r.eval(Scripts.LEAVE_CLUSTER, ScriptOutputType.INTEGER,
                 new String[] {prefix + "nodes"}, prefix, nodeId).toCompletableFuture());
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);

@@ -13,7 +13,10 @@ import java.util.Map;
  * <ul>
  *   <li>{@code P} (pair): {@code l} link, {@code w} the serial of the waiter taken; the receiver links its waiter;</li>
  *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte;</li>
- *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there).</li>
+ *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there);</li>
+ *   <li>{@code J} / {@code L}: member {@code m} of room {@code r} joined / left at the sender;</li>
+ *   <li>{@code T} / {@code B} with {@code r} instead of {@code l}: a message in room {@code r}, to every member
+ *       here, or with {@code t} to that member alone (a direct text).</li>
  * </ul>
  */
 final class Entries {
@@ -24,11 +27,16 @@ final class Entries {
     static final String LINK = "l";
     static final String WAITER = "w";
     static final String PAYLOAD = "p";
+    static final String ROOM = "r";
+    static final String MEMBER = "m";
+    static final String TARGET = "t";
 
     static final byte PAIR = 'P';
     static final byte TEXT = 'T';
     static final byte BINARY = 'B';
     static final byte CLOSE = 'C';
+    static final byte JOINED = 'J';
+    static final byte LEFT = 'L';
 
     private Entries() {
     }
@@ -49,9 +57,38 @@ final class Entries {
         return fields(CLOSE, link);
     }
 
+    /** @return the entry of something a member sent or did in a room ({@link Outbound#kind()}) */
+    static Map<String, byte[]> room(String room, Outbound message) {
+        Map<String, byte[]> fields = new HashMap<>(8);
+        fields.put(ROOM, room.getBytes(UTF_8));
+        switch (message.kind()) {
+            case MEMBER_OPEN, MEMBER_CLOSE -> {
+                fields.put(KIND, new byte[] {message.kind() == Outbound.Kind.MEMBER_OPEN ? JOINED : LEFT});
+                fields.put(MEMBER, message.member().getBytes(UTF_8));
+            }
+            default -> {
+                fields.put(KIND, new byte[] {message.isText() ? TEXT : BINARY});
+                if (message.member() != null) {
+                    fields.put(TARGET, message.member().getBytes(UTF_8));
+                }
+                fields.put(PAYLOAD, bytes(message.bytes()));
+            }
+        }
+        return fields;
+    }
+
+    /** @return the entry telling a node that member {@code member} of room {@code room} left */
+    static Map<String, byte[]> left(String room, String member) {
+        Map<String, byte[]> fields = new HashMap<>(8);
+        fields.put(KIND, new byte[] {LEFT});
+        fields.put(ROOM, room.getBytes(UTF_8));
+        fields.put(MEMBER, member.getBytes(UTF_8));
+        return fields;
+    }
+
     /** @return the message an entry of kind {@code T} or {@code B} carries */
     static Outbound message(byte kind, byte[] payload) {
-        return kind == TEXT ? Outbound.text(new String(payload, UTF_8)) : Outbound.binaryOwning(payload);
+        return kind == TEXT ? Outbound.text(new String(payload, UTF_8), payload) : Outbound.binaryOwning(payload);
     }
 
     static String text(Map<String, byte[]> entry, String field) {

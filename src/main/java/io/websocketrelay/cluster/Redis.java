@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +48,8 @@ final class Redis implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final Duration timeout;
+    /** Where the dependents of every stage returned here run (except {@link #xadd}'s): never a Netty thread. */
+    private final Executor executor;
     private volatile StatefulRedisConnection<String, byte[]> commands;
     private volatile StatefulRedisConnection<String, byte[]> reader;
     private CompletableFuture<Void> connecting; // guarded by this
@@ -55,12 +58,13 @@ final class Redis implements AutoCloseable {
      * @param url     {@code redis://...} or {@code rediss://...}
      * @param timeout how long one command may take before it fails
      */
-    Redis(String url, Duration timeout) {
+    Redis(String url, Duration timeout, Executor executor) {
         this.uri = RedisURI.create(url);
         this.timeout = timeout;
+        this.executor = executor;
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(500), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
@@ -82,6 +86,10 @@ final class Redis implements AutoCloseable {
      * Opens the two connections unless they are open; completes when both are. Safe to call again after a failure.
      */
     synchronized CompletionStage<Void> connect() {
+        return off(opened());
+    }
+
+    private synchronized CompletionStage<Void> opened() {
         if (commands != null && reader != null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -127,13 +135,25 @@ final class Redis implements AutoCloseable {
             for (int i = 0; i < args.length; i++) {
                 values[i] = args[i].getBytes(UTF_8);
             }
-            return async().<T>eval(script, type, keys, values).toCompletableFuture();
+            return off(async().<T>eval(script, type, keys, values));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** {@code XADD key MAXLEN ~ maxLength * fields...} */
+    /**
+     * Moves the dependents of a stage off Lettuce's Netty thread. A command issued from a Netty event loop is written
+     * at once, ahead of the commands that other threads issued before it and that wait in the loop's task queue; so
+     * the relay issues no command from there, and keeps the order in which it issues its commands.
+     */
+    private <T> CompletionStage<T> off(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().whenCompleteAsync((value, failure) -> { }, executor);
+    }
+
+    /**
+     * {@code XADD key MAXLEN ~ maxLength * fields...}. Its stage completes on a Netty thread: a dependent that may
+     * issue another command must move to the executor first (see {@link #off}).
+     */
     CompletionStage<String> xadd(String key, long maxLength, Map<String, byte[]> fields) {
         try {
             return async().xadd(key, XAddArgs.Builder.maxlen(maxLength).approximateTrimming(true), fields)
@@ -159,8 +179,8 @@ final class Redis implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
         try {
-            return connection.async().xread(XReadArgs.Builder.block(block).count(count),
-                    XReadArgs.StreamOffset.from(key, after)).toCompletableFuture();
+            return off(connection.async().xread(XReadArgs.Builder.block(block).count(count),
+                    XReadArgs.StreamOffset.from(key, after)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

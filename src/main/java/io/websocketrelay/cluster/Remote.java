@@ -9,8 +9,9 @@ import java.util.logging.Logger;
 
 /**
  * The transport of a proxy {@link Peer}: what is sent to it goes into the inbox stream of the node where its client
- * is, addressed to the cross-node link of the pair. Closing it tells that node the link ended, so its client hears
- * {@code /remote:close}; a close that came from that node is not echoed back.
+ * is, addressed to the cross-node link of the pair, or (for the proxy of a node's members in a room) to the room
+ * there. Closing the proxy of a pair tells that node the link ended, so its client hears {@code /remote:close}; a
+ * close that came from that node is not echoed back.
  *
  * <p>Threading: any thread; {@link #send} only issues a Redis command and returns.
  */
@@ -20,7 +21,10 @@ final class Remote implements Transport {
 
     private final Cluster cluster;
     private final String node;
+    /** The key of this proxy in the cluster's table: the link id of a pair, or a key of the room proxy's own. */
     private final String link;
+    /** The room of a room proxy; {@code null} for a pair. */
+    private final String room;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Peer peer;
 
@@ -28,10 +32,11 @@ final class Remote implements Transport {
      * @param node the node of the client this stands for
      * @param link the cross-node link's id, the same on both nodes
      */
-    Remote(Cluster cluster, String node, String link) {
+    Remote(Cluster cluster, String node, String link, String room) {
         this.cluster = cluster;
         this.node = node;
         this.link = link;
+        this.room = room;
     }
 
     void attach(Peer proxy) {
@@ -56,7 +61,8 @@ final class Remote implements Transport {
             done.sent(new IllegalStateException("the cross-node link " + link + " ended"));
             return;
         }
-        cluster.post(node, Entries.data(link, message), message.size(), done, this);
+        cluster.post(node, room == null ? Entries.data(link, message) : Entries.room(room, message), message.size(),
+                done, this);
     }
 
     @Override
@@ -69,7 +75,19 @@ final class Remote implements Transport {
     public void close(int code, String reason) {
         if (ended.compareAndSet(false, true)) {
             cluster.forget(this);
-            cluster.post(node, Entries.close(link), 0, null, null);
+            if (room == null) {
+                cluster.post(node, Entries.close(link), 0, null, null);
+            } else {
+                LOG.log(Level.INFO, "The way to the members of room {0} on node {1} failed ({2}); they are gone here",
+                        new Object[] {room, node, reason});
+            }
+        }
+    }
+
+    /** The proxy left its room here: it is forgotten, nothing is sent. */
+    void discard() {
+        if (ended.compareAndSet(false, true)) {
+            cluster.forget(this);
         }
     }
 

@@ -12,15 +12,60 @@ import java.nio.ByteBuffer;
  */
 public final class Outbound {
 
+    /** What a message means to a node of a cluster that carries it to another node's clients. */
+    public enum Kind {
+        /** Data, to every receiver or (with a {@link #member()}) to one member of a room. */
+        DATA,
+        /** {@code /member:open:<m>}: member {@link #member()} joined the room. */
+        MEMBER_OPEN,
+        /** {@code /member:close:<m>}: member {@link #member()} left the room. */
+        MEMBER_CLOSE
+    }
+
     private final boolean text;
     private final byte[] bytes;
     /** The text as a string; {@code null} for binary. */
     private final String string;
+    private final Kind kind;
+    /** The member an event is about, or the one member a direct text is for; {@code null} otherwise. */
+    private final String member;
 
-    private Outbound(boolean text, byte[] bytes, String string) {
+    private Outbound(boolean text, byte[] bytes, String string, Kind kind, String member) {
         this.text = text;
         this.bytes = bytes;
         this.string = string;
+        this.kind = kind;
+        this.member = member;
+    }
+
+    private Outbound(boolean text, byte[] bytes, String string) {
+        this(text, bytes, string, Kind.DATA, null);
+    }
+
+    /** @return the room event {@code prefix + member} ({@link Kind#MEMBER_OPEN} or {@link Kind#MEMBER_CLOSE}) */
+    static Outbound memberEvent(Kind kind, String member) {
+        String text = (kind == Kind.MEMBER_OPEN ? Protocol.MEMBER_OPEN : Protocol.MEMBER_CLOSE) + member;
+        return new Outbound(true, text.getBytes(UTF_8), text, kind, member);
+    }
+
+    /** @return this message addressed to one member of a room (a direct text), for a node that carries it there */
+    Outbound to(String target) {
+        return new Outbound(text, bytes, string, Kind.DATA, target);
+    }
+
+    /** @return a text whose UTF-8 form the caller already has and hands over */
+    public static Outbound text(String text, byte[] utf8) {
+        return new Outbound(true, utf8, text);
+    }
+
+    /** @return what this message means besides its payload */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return the member an event is about, or the target of a direct text; {@code null} otherwise */
+    public String member() {
+        return member;
     }
 
     /** @return a text message; its UTF-8 form is computed here, once */

@@ -76,6 +76,12 @@ public class Pairs implements Conversation {
                     return;
                 }
             }
+            if (from.isProxy()) {
+                // from another node's client after its link ended here: dropped like a message in flight to a
+                // receiver that left; that node tells its client /remote:close
+                stats.refused(RelayStats.Refusal.ALONE);
+                return;
+            }
             // nobody took it on the route the sender is on: answer, unless the sender moved meanwhile
             Outbound answer = Outbound.text(message.isText() ? Protocol.notReceived(message.text())
                     : Protocol.notReceived(message.size()));
@@ -161,7 +167,7 @@ public class Pairs implements Conversation {
 
     /** Offers {@code peer} to the matchmaker and acts on its answer, whenever that comes. */
     private void match(Peer peer) {
-        int round = peer.round();
+        int round = peer.startMatching();
         matchmaker.claim(peer.id(), peer).whenComplete((waiter, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "Matching a client on id " + peer.id() + " failed; it is closed", failure);

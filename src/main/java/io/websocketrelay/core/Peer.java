@@ -65,6 +65,13 @@ public final class Peer implements Transport.SendCallback {
     private int round;
     /** Whether {@link Protocol#WAITING} was queued in this round. */
     private boolean toldWaiting;
+    /** Whether the matchmaker's answer for this round is still on its way (a cluster's takes a round trip). */
+    private boolean matching;
+    /**
+     * Answers to what the client sent while its matching was on its way: they follow the outcome of the round
+     * ({@code /status:waiting} or the pairing), as they would on a relay that matches at once.
+     */
+    private ArrayDeque<Outbound> held;
     private long pendingBytes;
     private long inFlightBytes = -1;
     private boolean draining;
@@ -152,6 +159,12 @@ public final class Peer implements Transport.SendCallback {
         return round;
     }
 
+    /** @return the round of matching this peer is in, which begins now: answers wait for its outcome */
+    synchronized int startMatching() {
+        matching = true;
+        return round;
+    }
+
     /** Queues an answer to something this client sent; returns whether the peer took it. */
     synchronized boolean answer(Outbound message) {
         return enqueue(message) == Offer.QUEUED;
@@ -180,8 +193,32 @@ public final class Peer implements Transport.SendCallback {
         if (route != expected) {
             return false;
         }
+        if (matching && route == null) {
+            if (held == null) {
+                held = new ArrayDeque<>(2);
+            }
+            held.add(answer); // counted against the send buffer when it is queued
+            if (held.size() > MAX_HELD) {
+                matching = false;
+                releaseHeld();
+            }
+            return true;
+        }
         enqueue(answer);
         return true;
+    }
+
+    /** Most answers held while matching; past it they are queued at once. */
+    private static final int MAX_HELD = 64;
+
+    // caller holds this
+    private void releaseHeld() {
+        if (held != null) {
+            for (Outbound answer : held) {
+                enqueue(answer);
+            }
+            held = null;
+        }
     }
 
     /**
@@ -212,9 +249,13 @@ public final class Peer implements Transport.SendCallback {
         if (state != State.OPEN) {
             return false;
         }
-        if (forRound == round && route == null && !toldWaiting) {
-            toldWaiting = true;
-            control(WAITING);
+        if (forRound == round && route == null) {
+            if (!toldWaiting) {
+                toldWaiting = true;
+                control(WAITING);
+            }
+            matching = false;
+            releaseHeld();
         }
         return true;
     }
@@ -231,6 +272,8 @@ public final class Peer implements Transport.SendCallback {
             toldWaiting = true;
             control(WAITING);
         }
+        matching = false;
+        releaseHeld();
         control(REMOTE_OPEN);
         control(CONNECTED);
     }
@@ -238,6 +281,8 @@ public final class Peer implements Transport.SendCallback {
     // caller holds this (Link.connect)
     void linkAsJoiner(Link link) {
         route = link;
+        matching = false;
+        releaseHeld(); // what it sent while alone was answered before it was paired
         if (toldWaiting) {
             control(REMOTE_OPEN); // it was told it waits (a race of two waiters): it hears that a peer came
         }
@@ -269,6 +314,7 @@ public final class Peer implements Transport.SendCallback {
         Route old = route;
         route = null;
         state = State.CLOSED;
+        held = null;
         dropQueue();
         return old;
     }

@@ -68,7 +68,7 @@ final class OptionTable {
             new Section("limits", "Limits and checks (read the same way on an application server):",
                     names(RelaySettings.KEYS.stream().filter(key -> !RelaySettings.CLUSTER_KEYS.contains(key))
                             .toList())),
-            new Section("cluster", "Several nodes as one relay, on Redis (read the same way on an application server):",
+            new Section("cluster", "Several nodes as one relay, on Redis:",
                     names(RelaySettings.CLUSTER_KEYS)),
             new Section("io", "I/O of the standalone relay:", names(IoTuning.KEYS)));
 

@@ -56,6 +56,6 @@ public final class PairsFixture {
 
     public Monitor monitor() {
         return new Monitor(registry, pairs, new Rooms(registry, settings, stats), stats,
-                new io.websocketrelay.cluster.Cluster(settings, stats, null));
+                new io.websocketrelay.cluster.Cluster(settings, stats, null, null));
     }
 }

@@ -704,7 +704,7 @@ public abstract class RelayContract implements RoomContract {
     }
 
     @Test
-    void healthAndMetricsAreServed() throws Exception {
+    protected void healthAndMetricsAreServed() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(RelayClient.TIMEOUT).build();
         HttpResponse<String> health = get(http, "/health");
         assertEquals(200, health.statusCode());
@@ -729,7 +729,7 @@ public abstract class RelayContract implements RoomContract {
     }
 
     /** @return the value of one sample in a Prometheus text exposition */
-    private static long metric(String exposition, String sample) {
+    protected static long metric(String exposition, String sample) {
         for (String line : exposition.split("\n")) {
             if (line.startsWith(sample + " ")) {
                 return Long.parseLong(line.substring(sample.length() + 1).trim());
