@@ -608,6 +608,9 @@ public class Cluster implements RoomCluster {
             case Entries.CLOSE -> {
                 Remote remote = links.get(link);
                 if (remote != null) {
+                    if (entry.containsKey(Entries.SLOW)) {
+                        pairs.get().dropSlowPartner(remote.peer()); // its close ends the link here too
+                    }
                     remote.endedThere();
                 }
             }

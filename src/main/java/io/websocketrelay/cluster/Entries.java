@@ -13,7 +13,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code P} (pair): {@code l} link, {@code w} the serial of the waiter taken; the receiver links its waiter;</li>
  *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte;</li>
- *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there);</li>
+ *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there); with
+ *       {@code s}, because the receiving client here fell too far behind: it is closed with 1008;</li>
  *   <li>{@code J} / {@code L}: member {@code m} of room {@code r} joined / left at the sender;</li>
  *   <li>{@code T} / {@code B} with {@code r} instead of {@code l}: a message in room {@code r}, to every member
  *       here, or with {@code t} to that member alone (a direct text).</li>
@@ -30,6 +31,7 @@ final class Entries {
     static final String ROOM = "r";
     static final String MEMBER = "m";
     static final String TARGET = "t";
+    static final String SLOW = "s";
 
     static final byte PAIR = 'P';
     static final byte TEXT = 'T';
@@ -55,6 +57,13 @@ final class Entries {
 
     static Map<String, byte[]> close(String link) {
         return fields(CLOSE, link);
+    }
+
+    /** @return a close of link {@code link} because the receiver behind it was too slow for the sender here */
+    static Map<String, byte[]> slow(String link) {
+        Map<String, byte[]> fields = fields(CLOSE, link);
+        fields.put(SLOW, new byte[] {'1'});
+        return fields;
     }
 
     /** @return the entry of something a member sent or did in a room ({@link Outbound#kind()}) */

@@ -2,6 +2,7 @@ package io.websocketrelay.cluster;
 
 import io.websocketrelay.core.Outbound;
 import io.websocketrelay.core.Peer;
+import io.websocketrelay.core.Protocol;
 import io.websocketrelay.core.Transport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -76,7 +77,8 @@ final class Remote implements Transport {
         if (ended.compareAndSet(false, true)) {
             cluster.forget(this);
             if (room == null) {
-                cluster.post(node, Entries.close(link), 0, null, null);
+                cluster.post(node, code == Protocol.CLOSE_SLOW_RECEIVER ? Entries.slow(link) : Entries.close(link), 0,
+                        null, null);
             } else {
                 LOG.log(Level.INFO, "The way to the members of room {0} on node {1} failed ({2}); they are gone here",
                         new Object[] {room, node, reason});

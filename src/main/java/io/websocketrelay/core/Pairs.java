@@ -146,6 +146,24 @@ public class Pairs implements Conversation {
     }
 
     /**
+     * The other node found the way to its client slower than what this node's client sent on their link (the
+     * proxy there overflowed): this node's client is the slow receiver, and is closed with 1008 as if its own
+     * send buffer had filled.
+     *
+     * @param proxy the proxy of the other node's client
+     */
+    public void dropSlowPartner(Peer proxy) {
+        if (proxy.route() instanceof Link link) {
+            Peer partner = link.other(proxy);
+            stats.slowReceiverDropped();
+            LOG.log(Level.INFO, "Closing a receiver on id {0} that fell behind a client of another node",
+                    partner.id());
+            partner.drop(Protocol.CLOSE_SLOW_RECEIVER, "receiver too slow: send buffer of " + settings.sendBufferBytes()
+                    + " bytes full");
+        }
+    }
+
+    /**
      * Offers a waiting client to the matchmaker again, as when it joined: a cluster does so for its waiters when
      * Redis is back after an outage, so that waiters of one id on two nodes meet.
      */
