@@ -102,6 +102,8 @@ public class Cluster implements RoomCluster {
     private String lastRead = "0-0";
     private boolean reading;
     private boolean linksEndedForOutage;
+    /** When Redis last answered after failing (System.nanoTime); 0 before any outage. */
+    private long recoveredAt;
 
     /** For the container's client proxy only. */
     protected Cluster() {
@@ -161,8 +163,7 @@ public class Cluster implements RoomCluster {
         lastAnswer = System.nanoTime();
         LOG.log(Level.INFO, "Node {0} of cluster {1} on Redis at {2}, node timeout {3} ms",
                 new Object[] {nodeId, settings.clusterName(), redis.describe(), settings.nodeTimeoutMillis()});
-        long beat = Math.max(100, settings.nodeTimeoutMillis() / 5);
-        executor.scheduleWithFixedDelay(guarded(this::beat), 0, beat, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(guarded(this::beat), 0, beatMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(guarded(this::check), checkMillis(), checkMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -180,6 +181,11 @@ public class Cluster implements RoomCluster {
     /** @return how long one Redis command may take: a fifth of the node timeout, at most 2 s */
     private Duration commandTimeout() {
         return Duration.ofMillis(Math.max(200, Math.min(2000, settings.nodeTimeoutMillis() / 5)));
+    }
+
+    /** @return how often the node beats: five times per node timeout */
+    private long beatMillis() {
+        return Math.max(100, settings.nodeTimeoutMillis() / 5);
     }
 
     private long checkMillis() {
@@ -304,6 +310,30 @@ public class Cluster implements RoomCluster {
                     if (failure != null) {
                         execute(() -> failed("joining a room", failure));
                     }
+                });
+    }
+
+    @Override
+    public CompletionStage<List<String>> resync(String room, List<String> members) {
+        Redis r = redis;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster is stopped"));
+        }
+        String[] args = new String[members.size() + 3];
+        args[0] = nodeId;
+        args[1] = prefix;
+        args[2] = room;
+        for (int i = 0; i < members.size(); i++) {
+            args[i + 3] = members.get(i);
+        }
+        return r.<List<Object>>eval(Scripts.ROOM_SYNC, ScriptOutputType.MULTI,
+                new String[] {key("room", room), key("room-order", room), key("rooms", nodeId)}, args)
+                .thenApply(reply -> {
+                    List<String> others = new ArrayList<>(reply.size());
+                    for (Object value : reply) {
+                        others.add(new String((byte[]) value, UTF_8));
+                    }
+                    return others;
                 });
     }
 
@@ -447,7 +477,9 @@ public class Cluster implements RoomCluster {
                 read();
             }
             if (recovered) {
+                recoveredAt = System.nanoTime();
                 matchmaker.offerWaitersAgain();
+                rooms.get().resync();
             }
         }
     }
@@ -491,6 +523,9 @@ public class Cluster implements RoomCluster {
                 }
             }
             return;
+        }
+        if (recoveredAt != 0 && System.nanoTime() - recoveredAt < TimeUnit.MILLISECONDS.toNanos(2 * beatMillis())) {
+            return; // Redis may have come back empty: the other nodes' heartbeats are not back yet
         }
         Set<String> linked = new HashSet<>();
         for (Remote remote : links.values()) {

@@ -140,6 +140,47 @@ final class Scripts {
             """;
 
     /**
+     * Puts a node's current members of a room back after Redis was out (it may have come back empty, or missed
+     * leaves). KEYS: the room, its order counter, the node's rooms set. ARGV: the node, the prefix {@code P:}, the
+     * room id, then the node's members. The node's entries of members it no longer has are deleted, missing ones
+     * added; returns the other nodes' members in join order, each followed by its node.
+     */
+    static final String ROOM_SYNC = """
+            local p, self = ARGV[2], ARGV[1]
+            local mine = {}
+            for i = 4, #ARGV do
+              mine[ARGV[i]] = true
+            end
+            local members = redis.call('HGETALL', KEYS[1])
+            local others = {}
+            for i = 1, #members, 2 do
+              local order, n = string.match(members[i + 1], '^(%d+):(.*)$')
+              if n == self then
+                if mine[members[i]] then
+                  mine[members[i]] = nil
+                else
+                  redis.call('HDEL', KEYS[1], members[i])
+                end
+              elseif redis.call('EXISTS', p .. 'node:' .. n) == 0 then
+                redis.call('HDEL', KEYS[1], members[i])
+              else
+                others[#others + 1] = {tonumber(order), members[i], n}
+              end
+            end
+            for m, _ in pairs(mine) do
+              redis.call('HSET', KEYS[1], m, redis.call('INCR', KEYS[2]) .. ':' .. self)
+            end
+            redis.call('SADD', KEYS[3], ARGV[3])
+            table.sort(others, function(a, b) return a[1] < b[1] end)
+            local reply = {}
+            for _, o in ipairs(others) do
+              reply[#reply + 1] = o[2]
+              reply[#reply + 1] = o[3]
+            end
+            return reply
+            """;
+
+    /**
      * Removes a member from a room. KEYS: the room, its order counter. ARGV: the member id. Returns the nodes of
      * the members that remain (with repeats); an empty room's keys are deleted.
      */

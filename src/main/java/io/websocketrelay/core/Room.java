@@ -83,6 +83,11 @@ final class Room implements Route {
         return String.join(",", members.keySet());
     }
 
+    /** @return the ids of the local members */
+    List<String> localIds() {
+        return new ArrayList<>(names.values());
+    }
+
     /** @return the current members' ids in the order they are known here */
     List<String> memberIds() {
         return new ArrayList<>(members.keySet());

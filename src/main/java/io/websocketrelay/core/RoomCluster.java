@@ -31,6 +31,11 @@ public interface RoomCluster {
         }
 
         @Override
+        public CompletionStage<List<String>> resync(String room, List<String> members) {
+            throw new IllegalStateException("no cluster");
+        }
+
+        @Override
         public Peer nodeProxy(String room, String node) {
             throw new IllegalStateException("no cluster");
         }
@@ -62,6 +67,13 @@ public interface RoomCluster {
      * @param told the nodes that were told through their proxies
      */
     void unregister(String room, String member, Set<String> told);
+
+    /**
+     * Puts this node's current members of a room back in the cluster (after an outage of the cluster).
+     *
+     * @return completes with the other nodes' members in join order, each followed by its node
+     */
+    CompletionStage<List<String>> resync(String room, List<String> members);
 
     /** @return a new proxy for the members of {@code room} on {@code node} */
     Peer nodeProxy(String room, String node);

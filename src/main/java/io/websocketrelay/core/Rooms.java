@@ -455,9 +455,49 @@ public class Rooms implements Conversation {
         }
     }
 
-    /** @return the ids of the rooms with members here, for a cluster node that registers them again */
-    public List<String> hosted() {
-        return new ArrayList<>(rooms.keySet());
+    /**
+     * The cluster is back after an outage: each room's local members are put back in it, the members of other
+     * nodes it lists and this node did not know are announced here, and every node newly in a room hears of this
+     * node's members. Members who joined here during the outage may make a room larger than its capacity.
+     */
+    public void resync() {
+        for (Room room : List.copyOf(rooms.values())) {
+            List<String> mine;
+            synchronized (room) {
+                mine = room.isRetired() ? List.of() : room.localIds();
+            }
+            if (mine.isEmpty()) {
+                continue;
+            }
+            cluster.resync(room.id(), mine).whenComplete((others, failure) -> {
+                if (failure == null) {
+                    resynced(room, others);
+                }
+            });
+        }
+    }
+
+    private void resynced(Room room, List<String> others) {
+        synchronized (room) {
+            if (room.isRetired()) {
+                return;
+            }
+            Set<String> before = room.proxyNodes();
+            for (int i = 0; i + 1 < others.size(); i += 2) {
+                if (!room.has(others.get(i)) && !cluster.isLocal(others.get(i + 1))) {
+                    addRemote(room, others.get(i), others.get(i + 1));
+                }
+            }
+            for (String node : room.proxyNodes()) {
+                if (!before.contains(node)) {
+                    Peer proxy = room.proxy(node);
+                    for (String local : room.localIds()) {
+                        proxy.offer(Outbound.memberEvent(Outbound.Kind.MEMBER_OPEN, local), room);
+                    }
+                }
+            }
+        }
+        flushAll(room);
     }
 
     /** @return how many rooms have members */
