@@ -75,8 +75,6 @@ public class Cluster implements RoomCluster {
     static final Duration STARTUP_WAIT = Duration.ofSeconds(5);
     /** Most entries an inbox keeps ({@code XADD MAXLEN ~}), for a node that stopped reading it. */
     static final long INBOX_MAX_ENTRIES = 100_000;
-    /** Bytes posted to one node and not yet acknowledged by Redis before senders wait for Redis's answers. */
-    static final long WINDOW_BYTES = 1 << 20;
 
     private final RelaySettings settings;
     private final RelayStats stats;
@@ -94,6 +92,10 @@ public class Cluster implements RoomCluster {
     private volatile State state;
     private volatile Redis redis;
     private volatile ScheduledThreadPoolExecutor loop;
+    /** The one thread that issues the outboxes' batches. */
+    private volatile ScheduledThreadPoolExecutor drainer;
+    /** Set once the node has left the cluster: nothing more is posted. */
+    private volatile boolean stopped;
     private volatile boolean stopping;
     /** When Redis last answered a heartbeat (System.nanoTime), on the loop thread. */
     private volatile long lastAnswer;
@@ -159,6 +161,11 @@ public class Cluster implements RoomCluster {
         });
         executor.setRemoveOnCancelPolicy(true);
         loop = executor;
+        drainer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "relay-cluster-out");
+            thread.setDaemon(true);
+            return thread;
+        });
         redis = new Redis(settings.redisUrl(), commandTimeout(), this::execute);
         lastAnswer = System.nanoTime();
         LOG.log(Level.INFO, "Node {0} of cluster {1} on Redis at {2}, node timeout {3} ms",
@@ -387,60 +394,38 @@ public class Cluster implements RoomCluster {
     }
 
     /**
-     * Posts an entry to a node's inbox. The sender's callback completes at once while less than
-     * {@link #WINDOW_BYTES} posted to that node await Redis's answer, else with Redis's answer; a message counted
-     * as sent that Redis then refuses ends its link ({@link Remote#lost}).
+     * Posts a frame to a node's inbox, in the next batch to it (see {@link Outbox} for when the sender's callback
+     * completes).
      *
+     * @param size   the data bytes it carries, counted against the node's window
      * @param done   the sender's callback, or {@code null}
      * @param remote the link it travels on, or {@code null}
      */
-    void post(String node, Map<String, byte[]> fields, int size, Transport.SendCallback done, Remote remote) {
-        Redis r = redis;
-        if (r == null) {
+    void post(String node, Map<String, byte[]> frame, int size, Transport.SendCallback done, Remote remote) {
+        if (redis == null || stopped) {
             if (done != null) {
                 done.sent(new IllegalStateException("the cluster is stopped"));
             }
             return;
         }
-        Outbox box = outboxes.computeIfAbsent(node, n -> new Outbox(key("inbox", n)));
-        java.util.concurrent.CompletionStage<String> added;
-        boolean early;
-        synchronized (box) {
-            // numbered and issued in one step, so the receiver sees the numbers in stream order
-            fields.put(Entries.NODE, nodeId.getBytes(UTF_8));
-            fields.put(Entries.SEQUENCE, Long.toString(++box.sequence).getBytes(UTF_8));
-            early = box.outstanding.addAndGet(size) <= WINDOW_BYTES;
-            added = r.xadd(box.key, INBOX_MAX_ENTRIES, fields);
-        }
-        if (done != null && early) {
-            done.sent(null);
-        }
-        added.whenComplete((entryId, failure) -> {
-            box.outstanding.addAndGet(-size);
-            if ((done != null && !early) || failure != null) {
-                execute(() -> { // off the Netty thread: what follows may post again (see Redis#off)
-                    if (done != null && !early) {
-                        done.sent(failure);
-                    } else if (remote != null) {
-                        remote.lost(failure);
-                    }
-                    if (failure != null) {
-                        failed("XADD", failure);
-                    }
-                });
-            }
-        });
+        outboxes.computeIfAbsent(node, n -> new Outbox(this, n, key("inbox", n))).post(frame, size, done, remote);
     }
 
-    /** What this node posts to one other node. */
-    private static final class Outbox {
-        final String key;
-        final AtomicLong outstanding = new AtomicLong();
-        long sequence; // guarded by this
-
-        Outbox(String key) {
-            this.key = key;
+    /** Runs an outbox's drain on the one thread that issues the batches. */
+    void drain(Runnable drain) {
+        ScheduledThreadPoolExecutor executor = drainer;
+        if (executor != null) {
+            try {
+                executor.execute(guarded(drain));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(Level.FINE, "The cluster stopped; a batch was dropped");
+            }
         }
+    }
+
+    /** {@code XADD} of one batch; completes on a Netty thread. */
+    CompletionStage<String> xadd(String key, Map<String, byte[]> entry) {
+        return redis.xadd(key, INBOX_MAX_ENTRIES, entry);
     }
 
     // ---- the loop: heartbeat, liveness, inbox
@@ -467,7 +452,8 @@ public class Cluster implements RoomCluster {
         lastAnswer = System.nanoTime();
         up.complete(null);
         if (state != State.UP && !stopping) {
-            boolean recovered = state == State.DEGRADED && reading;
+            // after an outage, or a start without Redis: the clients served alone meanwhile join the cluster
+            boolean recovered = state == State.DEGRADED;
             state = State.UP;
             linksEndedForOutage = false;
             LOG.log(Level.INFO, "Cluster {0}: node {1} is UP on Redis at {2}",
@@ -553,7 +539,10 @@ public class Cluster implements RoomCluster {
 
     private void nodeDead(String node, String why) {
         int ended = endLinks(remote -> remote.node().equals(node));
-        outboxes.remove(node);
+        Outbox box = outboxes.remove(node);
+        if (box != null) {
+            box.close();
+        }
         sequences.remove(node);
         LOG.log(Level.INFO, "Cluster: node {0} is gone ({1}); {2} cross-node links with it ended",
                 new Object[] {node, why, ended});
@@ -587,34 +576,63 @@ public class Cluster implements RoomCluster {
                 return;
             }
             if (batch != null && !batch.isEmpty()) {
+                Map<String, Long> offsets = new HashMap<>();
                 for (StreamMessage<String, byte[]> entry : batch) {
                     lastRead = entry.getId();
-                    deliver(entry.getBody());
+                    deliverBatch(entry.getBody(), offsets);
                 }
                 r.trimBefore(key("inbox", nodeId), lastRead);
+                offsets.forEach((node, offset) -> post(node, Entries.ack(offset), 0, null, null));
             }
             read();
         }));
     }
 
-    /** Acts on one entry of the inbox (on the loop thread, in stream order). */
-    private void deliver(Map<String, byte[]> entry) {
-        byte[] kind = entry.get(Entries.KIND);
+    /** Acts on one entry of the inbox, a batch of frames (on the loop thread, in stream order). */
+    private void deliverBatch(Map<String, byte[]> entry, Map<String, Long> offsets) {
         String from = Entries.text(entry, Entries.NODE);
         String sequence = Entries.text(entry, Entries.SEQUENCE);
-        String link = Entries.text(entry, Entries.LINK);
-        String room = Entries.text(entry, Entries.ROOM);
-        if (kind == null || kind.length != 1 || from == null || sequence == null || (link == null && room == null)) {
-            LOG.log(Level.WARNING, "Cluster: an inbox entry without kind, node, number or address was skipped: {0}",
-                    entry.keySet());
+        String offset = Entries.text(entry, Entries.OFFSET);
+        byte[] batch = entry.get(Entries.BATCH);
+        List<Map<String, byte[]>> frames;
+        try {
+            if (from == null || sequence == null || offset == null || batch == null) {
+                throw new IllegalArgumentException("fields " + entry.keySet());
+            }
+            frames = Frames.read(batch);
+            long number = Long.parseLong(sequence);
+            Long previous = sequences.put(from, number);
+            if (previous != null && number != previous + 1) {
+                int ended = endLinks(remote -> remote.node().equals(from));
+                LOG.log(Level.WARNING, "Cluster: entries {0} to {1} from node {2} were lost; {3} links with it ended",
+                        new Object[] {previous + 1, number - 1, from, ended});
+            }
+            offsets.put(from, Long.parseLong(offset));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "Cluster: an inbox entry that is not a batch was skipped: {0}", e.getMessage());
             return;
         }
-        long number = Long.parseLong(sequence);
-        Long previous = sequences.put(from, number);
-        if (previous != null && number != previous + 1) {
-            int ended = endLinks(remote -> remote.node().equals(from));
-            LOG.log(Level.WARNING, "Cluster: entries {0} to {1} from node {2} were lost; {3} links with it ended",
-                    new Object[] {previous + 1, number - 1, from, ended});
+        for (Map<String, byte[]> frame : frames) {
+            deliver(frame, from);
+        }
+    }
+
+    /** Acts on one frame from node {@code from}. */
+    private void deliver(Map<String, byte[]> entry, String from) {
+        byte[] kind = entry.get(Entries.KIND);
+        String link = Entries.text(entry, Entries.LINK);
+        String room = Entries.text(entry, Entries.ROOM);
+        if (kind != null && kind.length == 1 && kind[0] == Entries.ACK) {
+            Outbox box = outboxes.get(from);
+            String read = Entries.text(entry, Entries.READ);
+            if (box != null && read != null) {
+                box.read(Long.parseLong(read));
+            }
+            return;
+        }
+        if (kind == null || kind.length != 1 || (link == null && room == null)) {
+            LOG.log(Level.WARNING, "Cluster: a frame without kind or address was skipped: {0}", entry.keySet());
+            return;
         }
         if (room != null) {
             deliverInRoom(kind[0], room, from, entry);
@@ -685,13 +703,29 @@ public class Cluster implements RoomCluster {
             }
             stopping = true;
         }
+        if (!up.isDone()) {
+            stopped = true; // it never reached Redis: there is nothing to leave
+            drainer.shutdownNow();
+            loop.shutdownNow();
+            redis.close();
+            return;
+        }
         Redis r = redis;
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (Remote remote : List.copyOf(links.values())) {
             remote.close(1001, "node stopping");
         }
-        pending.add(r.eval(Scripts.LEAVE_CLUSTER, ScriptOutputType.INTEGER,
-                new String[] {prefix + "nodes"}, prefix, nodeId).toCompletableFuture());
+        // after the batches of those closes: issued by the drainer, behind them
+        CompletableFuture<Object> left = new CompletableFuture<>();
+        drain(() -> r.eval(Scripts.LEAVE_CLUSTER, ScriptOutputType.INTEGER, new String[] {prefix + "nodes"}, prefix,
+                nodeId).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        left.completeExceptionally(failure);
+                    } else {
+                        left.complete(ok);
+                    }
+                }));
+        pending.add(left);
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -699,6 +733,8 @@ public class Cluster implements RoomCluster {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.log(Level.INFO, "Cluster: leaving Redis did not finish: {0}", describe(e));
         }
+        stopped = true;
+        drainer.shutdownNow();
         loop.shutdownNow();
         r.close();
         LOG.log(Level.INFO, "Node {0} left cluster {1}", new Object[] {nodeId, settings.clusterName()});

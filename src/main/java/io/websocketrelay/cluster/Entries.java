@@ -8,8 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The entries of a node's inbox stream: one field {@code k} says the kind, the others depend on it. The sending node
- * adds {@code n} (itself) and {@code q} (its count of entries to this inbox, which shows a gap when Redis lost some).
+ * What nodes post to each other. An entry of a node's inbox stream is one batch ({@link Outbox}): {@code n} the
+ * sending node, {@code q} its count of entries to this inbox (a gap shows that Redis lost some), {@code o} the offset
+ * of the data it posted to this node so far, and {@code b} the frames ({@link Frames}). In a frame, {@code k} says
+ * the kind and the other fields depend on it:
  * <ul>
  *   <li>{@code P} (pair): {@code l} link, {@code w} the serial of the waiter taken; the receiver links its waiter;</li>
  *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte;</li>
@@ -17,7 +19,8 @@ import java.util.Map;
  *       {@code s}, because the receiving client here fell too far behind: it is closed with 1008;</li>
  *   <li>{@code J} / {@code L}: member {@code m} of room {@code r} joined / left at the sender;</li>
  *   <li>{@code T} / {@code B} with {@code r} instead of {@code l}: a message in room {@code r}, to every member
- *       here, or with {@code t} to that member alone (a direct text).</li>
+ *       here, or with {@code t} to that member alone (a direct text);</li>
+ *   <li>{@code A}: the receiver has read the sender's data up to offset {@code a} (flow control).</li>
  * </ul>
  */
 final class Entries {
@@ -32,6 +35,9 @@ final class Entries {
     static final String MEMBER = "m";
     static final String TARGET = "t";
     static final String SLOW = "s";
+    static final String OFFSET = "o";
+    static final String BATCH = "b";
+    static final String READ = "a";
 
     static final byte PAIR = 'P';
     static final byte TEXT = 'T';
@@ -39,6 +45,7 @@ final class Entries {
     static final byte CLOSE = 'C';
     static final byte JOINED = 'J';
     static final byte LEFT = 'L';
+    static final byte ACK = 'A';
 
     private Entries() {
     }
@@ -92,6 +99,14 @@ final class Entries {
         fields.put(KIND, new byte[] {LEFT});
         fields.put(ROOM, room.getBytes(UTF_8));
         fields.put(MEMBER, member.getBytes(UTF_8));
+        return fields;
+    }
+
+    /** @return the frame telling a node that its data up to {@code offset} was read */
+    static Map<String, byte[]> ack(long offset) {
+        Map<String, byte[]> fields = new HashMap<>(4);
+        fields.put(KIND, new byte[] {ACK});
+        fields.put(READ, Long.toString(offset).getBytes(UTF_8));
         return fields;
     }
 

@@ -72,6 +72,9 @@ public class Pairs implements Conversation {
                 Peer.Offer offer = to.offer(message, link);
                 if (offer != Peer.Offer.REFUSED) {
                     to.flush();
+                    if (offer == Peer.Offer.QUEUED && to.isProxy()) {
+                        to.throttle(from); // pauses the sender while the way to the other node is full
+                    }
                     stats.relayed(message); // an overflowing receiver is closed; the sender hears /remote:close
                     return;
                 }

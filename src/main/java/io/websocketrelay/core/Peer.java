@@ -72,6 +72,8 @@ public final class Peer implements Transport.SendCallback {
      * ({@code /status:waiting} or the pairing), as they would on a relay that matches at once.
      */
     private ArrayDeque<Outbound> held;
+    /** For a proxy: the sender whose reading it paused while its queue was more than half full. */
+    private Peer throttled;
     private long pendingBytes;
     private long inFlightBytes = -1;
     private boolean draining;
@@ -310,13 +312,46 @@ public final class Peer implements Transport.SendCallback {
      *
      * @return the route it was on, or {@code null}
      */
-    synchronized Route retire() {
-        Route old = route;
-        route = null;
-        state = State.CLOSED;
-        held = null;
-        dropQueue();
+    Route retire() {
+        Route old;
+        Peer resume;
+        synchronized (this) {
+            old = route;
+            route = null;
+            state = State.CLOSED;
+            held = null;
+            dropQueue();
+            resume = unthrottle(true);
+        }
+        if (resume != null) {
+            resume.transport.pauseReading(false);
+        }
         return old;
+    }
+
+    /**
+     * For a proxy whose queue is more than half its send buffer: pauses the sender that fills it (where the
+     * container can), until the queue is down to a quarter. A proxy's queue fills when the way to the other node is
+     * slower than the sender; this holds the sender back instead of dropping the link.
+     */
+    void throttle(Peer sender) {
+        synchronized (this) {
+            if (!proxy || throttled != null || state != State.OPEN || pendingBytes <= sendBuffer / 2) {
+                return;
+            }
+            throttled = sender;
+        }
+        sender.transport.pauseReading(true);
+    }
+
+    // caller holds this; @return the sender to resume, or null
+    private Peer unthrottle(boolean always) {
+        Peer sender = throttled;
+        if (sender != null && (always || pendingBytes <= sendBuffer / 4)) {
+            throttled = null;
+            return sender;
+        }
+        return null;
     }
 
     /** Offers a message sent along {@code via}; it is queued only if this peer is still on that route. */
@@ -403,6 +438,7 @@ public final class Peer implements Transport.SendCallback {
     public void sent(Throwable failure) {
         boolean broken = false;
         boolean flushHere;
+        Peer resume;
         synchronized (this) {
             pendingBytes -= Math.max(inFlightBytes, 0);
             inFlightBytes = -1;
@@ -412,6 +448,10 @@ public final class Peer implements Transport.SendCallback {
                 dropQueue();
             }
             flushHere = failure == null && !draining;
+            resume = unthrottle(failure != null);
+        }
+        if (resume != null) {
+            resume.transport.pauseReading(false);
         }
         if (broken) {
             stats.sendFailed();

@@ -18,6 +18,14 @@ public interface Transport {
     /** Sends a ping; the answer comes back through {@link Peer#heard()}. Never throws. */
     void ping();
 
+    /**
+     * Stops or resumes reading what the client sends, where the container allows it (the launcher does; the
+     * application servers' WebSocket API has no way, and ignores it). A peer pauses the sender of a cross-node link
+     * whose way to the other node is full, instead of letting the link overflow.
+     */
+    default void pauseReading(boolean pause) {
+    }
+
     /** Closes the connection with a WebSocket close code and reason; never throws. */
     void close(int code, String reason);
 

@@ -19,10 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A real Redis ({@code /usr/bin/redis-server}), run by a test as a child process in the foreground on a free port of
- * 127.0.0.1, without persistence, its log and working files in one directory. Besides starting and stopping it, a
- * test can freeze it (SIGSTOP: it keeps its connections but answers nothing), thaw it, kill it with SIGKILL and start
- * an empty one on the same port, as a Redis that fails and comes back would; and it can ask it anything through
+ * A real Redis ({@code /usr/bin/redis-server}), run by a test as a child process in the foreground on a free (or a
+ * given) port of 127.0.0.1, without persistence, its log and working files in one directory. Besides starting and
+ * stopping it, a test can freeze it (SIGSTOP: it keeps its connections but answers nothing), thaw it, kill it with
+ * SIGKILL and start an empty one on the same port, as a Redis that fails and comes back would; and it can ask it anything through
  * {@link #command} over a small RESP client of its own.
  *
  * <p>Threading: the life-cycle methods ({@link #freeze}, {@link #thaw}, {@link #kill}, {@link #restartEmpty},
@@ -58,8 +58,25 @@ public final class RedisServer implements AutoCloseable {
      * @throws IOException when it did not answer within 10 s, with its log
      */
     public static RedisServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, Processes.freePort());
+    }
+
+    /**
+     * Starts redis-server on a given port of 127.0.0.1, e.g. one that the build reserved and handed to a server
+     * before this test ran, and waits until it answers PING.
+     *
+     * @param dir  a directory for its log ({@code redis.log}, {@code redis.out}) and working directory; created if
+     *             missing
+     * @param port a free port of 127.0.0.1
+     * @return the running server
+     * @throws IOException when it did not answer within 10 s (the port may be taken), with its log
+     */
+    public static RedisServer start(Path dir, int port) throws IOException, InterruptedException {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("not a TCP port: " + port);
+        }
         Files.createDirectories(dir);
-        RedisServer redis = new RedisServer(dir.toAbsolutePath(), Processes.freePort());
+        RedisServer redis = new RedisServer(dir.toAbsolutePath(), port);
         synchronized (redis) {
             redis.process = redis.launch();
             if (!redis.awaitReady(System.nanoTime() + START.toNanos())) {

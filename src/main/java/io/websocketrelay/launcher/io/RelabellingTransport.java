@@ -2,9 +2,12 @@ package io.websocketrelay.launcher.io;
 
 import io.websocketrelay.core.Outbound;
 import io.websocketrelay.endpoint.SessionTransport;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.IOEvent;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,10 +21,36 @@ final class RelabellingTransport extends SessionTransport {
 
     /** The writer's offer, or {@code null} once it failed. */
     private volatile TextAsBinary textAsBinary;
+    /** The client's connection, whose reading a cross-node link may pause. */
+    private final Connection<?> connection;
+    private boolean paused; // guarded by this
 
-    RelabellingTransport(Session session, TextAsBinary textAsBinary) {
+    RelabellingTransport(Session session, TextAsBinary textAsBinary, Connection<?> connection) {
         super(session);
         this.textAsBinary = textAsBinary;
+        this.connection = connection;
+    }
+
+    /**
+     * Pauses or resumes Grizzly's reading of the connection: the bytes wait in the socket, and TCP holds the client
+     * back. Grizzly takes the change on the connection's selector; the lock only keeps the changes in order.
+     */
+    @Override
+    public synchronized void pauseReading(boolean pause) {
+        if (pause == paused || !connection.isOpen()) {
+            return;
+        }
+        paused = pause;
+        try {
+            if (pause) {
+                connection.disableIOEvent(IOEvent.READ);
+            } else {
+                connection.enableIOEvent(IOEvent.READ);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "Could not {0} reading session {1}: {2}",
+                    new Object[] {pause ? "pause" : "resume", session().getId(), e.toString()});
+        }
     }
 
     /**

@@ -121,7 +121,7 @@ final class TyrusBridge {
         upgraded.set(connection, state);
         state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
         // the endpoint opens inside createConnection, on this thread, and takes the writer's offer to send text fast
-        Transports.opening(session -> new RelabellingTransport(session, state.writer),
+        Transports.opening(session -> new RelabellingTransport(session, state.writer, connection),
                 () -> state.socket = info.createConnection(state.writer, reason -> state.writer.close()));
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
