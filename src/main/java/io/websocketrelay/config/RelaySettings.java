@@ -142,7 +142,8 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
 
     /**
      * The Redis that makes this relay one node of several: {@code redis://host:port[/db]}, {@code rediss://} for
-     * TLS, {@code redis://user:password@host:port}. Empty: one node, all in memory.
+     * TLS, {@code redis://user:password@host:port}, or {@code redis-sentinel://host:port[,host:port]#master} for
+     * the master that Redis Sentinel names (Lettuce's URI forms). Empty: one node, all in memory.
      */
     public static final Key REDIS_URL = new Key("relay.redis-url", "",
             "the Redis shared by the nodes of one relay (redis://host:port[/db], rediss://, redis://user:pass@...);"
@@ -188,9 +189,10 @@ public record RelaySettings(int maxMessageBytes, long sendBufferBytes, int maxId
         trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
         redisUrl = redisUrl == null ? "" : redisUrl;
         clusterName = clusterName == null || clusterName.isEmpty() ? CLUSTER_NAME.defaultValue() : clusterName;
-        if (!redisUrl.isEmpty() && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-            throw new IllegalArgumentException(REDIS_URL.variable() + " must start with redis:// or rediss://, not '"
-                    + redisUrl + "'");
+        if (!redisUrl.isEmpty() && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://")
+                || redisUrl.startsWith("redis-sentinel://"))) {
+            throw new IllegalArgumentException(REDIS_URL.variable() + " must start with redis://, rediss:// or"
+                    + " redis-sentinel://, not '" + redisUrl + "'");
         }
         if (nodeTimeoutMillis < 1000) {
             throw new IllegalArgumentException(NODE_TIMEOUT_MS.variable() + " must be at least 1000, not "
