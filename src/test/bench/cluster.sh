@@ -57,6 +57,11 @@ for round in $(seq 1 "$rounds"); do
     # shellcheck disable=SC2086 # the scenario arguments are meant to split
     out=$(taskset -c 0 "$bench/bin/relay-load" $scenario --url-base "ws://127.0.0.1:$p1/" "${url2[@]}" \
         --duration "${DUR:-5}" --warmup "${WU:-3}" --server-pid "$pid1" --json 2> /dev/null)
+    redis_calls=""
+    if [ -n "$redis_url" ]; then # commands per type during the whole run (warm-up and drain included)
+      redis_calls=$(redis-cli -p "$rport" info commandstats 2> /dev/null \
+          | sed -n 's/^cmdstat_\([a-z]*\):calls=\([0-9]*\),.*/\1:\2/p' | tr '\n' ',')
+    fi
     for pid in "${pids[@]}"; do kill "$pid"; wait "$pid" 2> /dev/null; done
     redis_mem=""
     if [ -n "$redis_url" ]; then
@@ -69,8 +74,10 @@ d = json.loads(sys.stdin.read())
 main = next((d[k] for k in ('deliveries_per_s', 'sessions_per_s', 'rt_per_s', 'msgs_per_s', 'connect_per_s')
             if d.get(k)), 0)
 extra = ' '.join('%s=%s' % (k, d[k]) for k in ('lat_p50_us', 'lat_p99_us', 'mb_per_s', 'intact_in_order', 'lost',
-        'err_lost', 'err_out_of_order', 'err_duplicated', 'server_cpu_pct', 'client_cpu_pct', 'ok') if k in d)
-print('round $round', '$setup'.ljust(12), d.get('scenario'), round(main), extra, 'redis_used_memory=$redis_mem')"
+        'err_lost', 'err_out_of_order', 'err_duplicated', 'received_total', 'sessions_total', 'server_cpu_pct',
+        'client_cpu_pct', 'ok') if k in d)
+print('round $round', '$setup'.ljust(12), d.get('scenario'), round(main), extra, 'redis_used_memory=$redis_mem',
+      'redis_calls=$redis_calls')"
   done
 done
 rm -rf "$work"

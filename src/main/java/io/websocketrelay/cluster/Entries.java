@@ -14,7 +14,8 @@ import java.util.Map;
  * the kind and the other fields depend on it:
  * <ul>
  *   <li>{@code P} (pair): {@code l} link, {@code w} the serial of the waiter taken; the receiver links its waiter;</li>
- *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte;</li>
+ *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte, and
+ *       {@code i} its number on the link (1, 2, ...: a gap ends the link);</li>
  *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there); with
  *       {@code s}, because the receiving client here fell too far behind: it is closed with 1008;</li>
  *   <li>{@code J} / {@code L}: member {@code m} of room {@code r} joined / left at the sender;</li>
@@ -38,6 +39,7 @@ final class Entries {
     static final String OFFSET = "o";
     static final String BATCH = "b";
     static final String READ = "a";
+    static final String NUMBER = "i";
 
     static final byte PAIR = 'P';
     static final byte TEXT = 'T';
@@ -56,8 +58,9 @@ final class Entries {
         return fields;
     }
 
-    static Map<String, byte[]> data(String link, Outbound message) {
+    static Map<String, byte[]> data(String link, long number, Outbound message) {
         Map<String, byte[]> fields = fields(message.isText() ? TEXT : BINARY, link);
+        fields.put(NUMBER, Long.toString(number).getBytes(UTF_8));
         fields.put(PAYLOAD, bytes(message.bytes()));
         return fields;
     }

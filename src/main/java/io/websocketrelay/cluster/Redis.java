@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -172,17 +173,37 @@ final class Redis implements AutoCloseable {
         }
     }
 
-    /** {@code XREAD COUNT count BLOCK block STREAMS key after}, on the reader connection. */
+    /**
+     * {@code XREAD COUNT count BLOCK block STREAMS key after}, on the reader connection, opened first if it is not.
+     * A read that timed out drops that connection: its blocking command is still queued there (a frozen Redis runs
+     * every such command when it thaws, each blocking for {@code block}), and the next read would wait behind them
+     * all and time out in turn.
+     */
     CompletionStage<List<StreamMessage<String, byte[]>>> read(String key, String after, int count, Duration block) {
         StatefulRedisConnection<String, byte[]> connection = reader;
         if (connection == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+            return connect().thenCompose(connected -> reader == null
+                    ? CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"))
+                    : read(key, after, count, block));
         }
         try {
-            return off(connection.async().xread(XReadArgs.Builder.block(block).count(count),
-                    XReadArgs.StreamOffset.from(key, after)));
+            CompletableFuture<List<StreamMessage<String, byte[]>>> read = connection.async()
+                    .xread(XReadArgs.Builder.block(block).count(count), XReadArgs.StreamOffset.from(key, after))
+                    .toCompletableFuture();
+            return off(read.whenComplete((batch, failure) -> {
+                if (failure instanceof RedisCommandTimeoutException) {
+                    dropReader(connection);
+                }
+            }));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private synchronized void dropReader(StatefulRedisConnection<String, byte[]> connection) {
+        if (reader == connection) {
+            reader = null;
+            connection.closeAsync();
         }
     }
 

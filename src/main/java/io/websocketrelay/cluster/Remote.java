@@ -28,6 +28,10 @@ final class Remote implements Transport {
     private final String room;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Peer peer;
+    /** Data messages sent on the link; its peer sends one at a time. */
+    private long sent;
+    /** Data messages received on the link, on the cluster's thread. */
+    private long received;
 
     /**
      * @param node the node of the client this stands for
@@ -62,8 +66,8 @@ final class Remote implements Transport {
             done.sent(new IllegalStateException("the cross-node link " + link + " ended"));
             return;
         }
-        cluster.post(node, room == null ? Entries.data(link, message) : Entries.room(room, message), message.size(),
-                done, this);
+        cluster.post(node, room == null ? Entries.data(link, ++sent, message) : Entries.room(room, message),
+                message.size(), done, this);
     }
 
     @Override
@@ -84,6 +88,16 @@ final class Remote implements Transport {
                         new Object[] {room, node, reason});
             }
         }
+    }
+
+    /**
+     * Counts a data message that arrived on the link (on the cluster's thread).
+     *
+     * @return whether it is the next one; when not, messages were lost (a batch Redis dropped) and the caller ends
+     *         the link
+     */
+    boolean received(long number) {
+        return number == ++received;
     }
 
     /** The proxy left its room here: it is forgotten, nothing is sent. */

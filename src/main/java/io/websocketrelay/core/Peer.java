@@ -285,9 +285,8 @@ public final class Peer implements Transport.SendCallback {
         route = link;
         matching = false;
         releaseHeld(); // what it sent while alone was answered before it was paired
-        if (toldWaiting) {
-            control(REMOTE_OPEN); // it was told it waits (a race of two waiters): it hears that a peer came
-        }
+        // /status:connected only, even when it was told it waits (a waiter offered to the cluster again after an
+        // outage took another): /remote:open goes to one side of a pair, the one that makes a WebRTC offer
         control(CONNECTED);
     }
 

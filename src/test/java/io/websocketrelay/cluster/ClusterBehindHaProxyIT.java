@@ -27,10 +27,11 @@ class ClusterBehindHaProxyIT extends ClusterContract {
         dir = Files.createTempDirectory("cluster-haproxy");
         redis = RedisServer.start(dir.resolve("redis"));
         List<Integer> ports = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 3; i++) { // each node says UP before the tests use it
             RelayNode node = RelayNode.start(dir, "node" + i, "--redis", redis.url());
             nodes.add(node);
             ports.add(node.port());
+            node.awaitCluster("UP", java.time.Duration.ofSeconds(30));
         }
         haproxy = HaProxy.start(HaProxy.BINARY, Path.of("server-config/haproxy/haproxy.cfg"), dir.resolve("haproxy"),
                 ports);

@@ -26,8 +26,9 @@ class ClusterContractIT extends ClusterContract {
     static void start() throws Exception {
         dir = Files.createTempDirectory("cluster-contract");
         redis = RedisServer.start(dir.resolve("redis"));
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 3; i++) { // each node says UP before the tests use it
             nodes.add(RelayNode.start(dir, "node" + i, "--redis", redis.url()));
+            nodes.get(i - 1).awaitCluster("UP", java.time.Duration.ofSeconds(30));
         }
     }
 

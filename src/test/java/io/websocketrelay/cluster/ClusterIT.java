@@ -35,8 +35,9 @@ class ClusterIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("cluster-it");
         redis = RedisServer.start(dir.resolve("redis"));
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 3; i++) { // each node says UP before the tests use it
             nodes.add(RelayNode.start(dir, "node" + i, "--redis", redis.url(), "--node-timeout-ms", "3000"));
+            nodes.get(i - 1).awaitCluster("UP", java.time.Duration.ofSeconds(30));
         }
     }
 

@@ -24,9 +24,9 @@ class FramesTest {
         }
         List<Map<String, byte[]>> sent = List.of(
                 Entries.pair("n1.1", 42),
-                Entries.data("n1.1", Outbound.text("héllo ✓ 😀")),
-                Entries.data("n1.1", Outbound.binary(ByteBuffer.wrap(binary))),
-                Entries.data("n1.1", Outbound.text("")),
+                Entries.data("n1.1", 1, Outbound.text("héllo ✓ 😀")),
+                Entries.data("n1.1", 1, Outbound.binary(ByteBuffer.wrap(binary))),
+                Entries.data("n1.1", 1, Outbound.text("")),
                 Entries.slow("n1.1"),
                 Entries.left("room", "member-1"),
                 Entries.ack(123_456_789L));
@@ -53,7 +53,7 @@ class FramesTest {
     @Test
     void aTruncatedBatchIsRefused() {
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
-        Frames.write(batch, Entries.data("l", Outbound.text("a message")));
+        Frames.write(batch, Entries.data("l", 1, Outbound.text("a message")));
         byte[] whole = batch.toByteArray();
         assertThrows(IllegalArgumentException.class, () -> Frames.read(Arrays.copyOf(whole, whole.length - 3)));
         assertThrows(IllegalArgumentException.class, () -> Frames.read(Arrays.copyOf(whole, 4)));

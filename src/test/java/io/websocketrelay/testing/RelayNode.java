@@ -205,6 +205,25 @@ public final class RelayNode implements AutoCloseable {
         return response.statusCode() + " " + response.body();
     }
 
+    /**
+     * Waits until the node's {@code /health} says {@code "cluster":"<state>"}.
+     *
+     * @throws AssertionError with the last answer and the node's output when it did not within {@code within}
+     */
+    public void awaitCluster(String state, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String health = "";
+        while (System.nanoTime() < deadline) {
+            health = httpGet(health());
+            if (health.contains("\"cluster\":\"" + state + "\"")) {
+                return;
+            }
+            process.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        throw new AssertionError(name + " did not say cluster " + state + " within " + within + ": " + health
+                + "\n" + output());
+    }
+
     /** Kills its JVM if it runs; a failure to do so is logged. */
     @Override
     public synchronized void close() {
