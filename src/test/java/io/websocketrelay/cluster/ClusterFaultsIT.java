@@ -147,6 +147,44 @@ class ClusterFaultsIT {
         assertEquals(2, links(c), "c's links: with a twice");
     }
 
+    @Test
+    void aKilledNodesRoomMembersAreAnnouncedClosedWithinTheTimeout() throws Exception {
+        RelayNode a = node("a");
+        RelayNode b = node("b");
+        String room = "room/" + newId("room");
+        RelayClient first = connect(a, room);
+        String firstId = first.nextText().substring("/room:joined:".length()).split(":")[0];
+        RelayClient doomed = connect(b, room);
+        String doomedJoined = doomed.nextText();
+        assertEquals("/room:joined:", doomedJoined.substring(0, "/room:joined:".length()), doomedJoined);
+        String doomedId = doomedJoined.substring("/room:joined:".length()).split(":")[0];
+        assertEquals("/room:joined:" + doomedId + ":" + firstId, doomedJoined);
+        first.expect("/member:open:" + doomedId);
+        RelayClient second = connect(a, room);
+        String secondJoined = second.nextText();
+        assertTrue(secondJoined.endsWith(":" + firstId + "," + doomedId), secondJoined);
+        String secondId = secondJoined.substring("/room:joined:".length()).split(":")[0];
+        first.expect("/member:open:" + secondId);
+        doomed.expect("/member:open:" + secondId);
+        doomed.send("from b");
+        first.expect("from b");
+        second.expect("from b");
+
+        long killed = System.nanoTime();
+        b.kill();
+        long toFirst = expectWithin(first, "/member:close:" + doomedId, killed, DETECTION);
+        long toSecond = expectWithin(second, "/member:close:" + doomedId, killed, DETECTION);
+        System.out.printf("[faults] node killed (-9): /member:close of its room member after %d ms and %d ms"
+                + " (node timeout %d ms, bound %d ms)%n", toFirst, toSecond, NODE_TIMEOUT_MS, DETECTION.toMillis());
+        first.send("after b");
+        second.expect("after b");
+        // a new member on another node sees the two that are left, not the dead node's member
+        RelayNode c = node("c");
+        RelayClient late = connect(c, room);
+        String lateJoined = late.nextText();
+        assertTrue(lateJoined.endsWith(":" + firstId + "," + secondId), lateJoined);
+    }
+
     // ---- 2. Redis unreachable
 
     @Test
