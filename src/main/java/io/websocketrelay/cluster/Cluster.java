@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.websocketrelay.config.RelaySettings;
+import io.websocketrelay.core.Deliveries;
 import io.websocketrelay.core.Outbound;
 import io.websocketrelay.core.Pairs;
 import io.websocketrelay.core.Peer;
@@ -283,7 +284,7 @@ public class Cluster implements RoomCluster {
 
     private Peer newProxy(String id, String node, String link) {
         Remote remote = new Remote(this, node, link, null);
-        Peer proxy = Peer.proxy(id, remote, settings.sendBufferBytes(), pairs.get(), stats);
+        Peer proxy = Peer.proxy(id, remote, settings.sendBufferBytes(), pairs.get().self(), stats);
         remote.attach(proxy);
         links.put(link, remote);
         return proxy;
@@ -380,7 +381,7 @@ public class Cluster implements RoomCluster {
     public Peer nodeProxy(String room, String node) {
         String name = "room " + room + " at " + node + " #" + linkCounter.incrementAndGet();
         Remote remote = new Remote(this, node, name, room);
-        Peer proxy = Peer.proxy(room, remote, settings.sendBufferBytes(), rooms.get(), stats);
+        Peer proxy = Peer.proxy(room, remote, settings.sendBufferBytes(), rooms.get().self(), stats);
         remote.attach(proxy);
         links.put(name, remote);
         roomProxies.put(proxy, remote);
@@ -409,6 +410,11 @@ public class Cluster implements RoomCluster {
      * @param remote the link it travels on, or {@code null}
      */
     void post(String node, Map<String, byte[]> frame, int size, Transport.SendCallback done, Remote remote) {
+        post(node, Frames.encode(frame), size, done, remote);
+    }
+
+    /** Posts an encoded frame ({@link Frames}); see {@link #post(String, Map, int, Transport.SendCallback, Remote)}. */
+    void post(String node, byte[] frame, int size, Transport.SendCallback done, Remote remote) {
         if (redis == null || stopped) {
             if (done != null) {
                 done.sent(new IllegalStateException("the cluster is stopped"));
@@ -584,10 +590,12 @@ public class Cluster implements RoomCluster {
             }
             if (batch != null && !batch.isEmpty()) {
                 Map<String, Long> offsets = new HashMap<>();
-                for (StreamMessage<String, byte[]> entry : batch) {
-                    lastRead = entry.getId();
-                    deliverBatch(entry.getBody(), offsets);
-                }
+                Deliveries.inOneRound(() -> { // one write per client for the whole read, not one per message
+                    for (StreamMessage<String, byte[]> entry : batch) {
+                        lastRead = entry.getId();
+                        deliverBatch(entry.getBody(), offsets);
+                    }
+                });
                 r.trimBefore(key("inbox", nodeId), lastRead);
                 offsets.forEach((node, offset) -> post(node, Entries.ack(offset), 0, null, null));
             }
@@ -601,7 +609,7 @@ public class Cluster implements RoomCluster {
         String sequence = Entries.text(entry, Entries.SEQUENCE);
         String offset = Entries.text(entry, Entries.OFFSET);
         byte[] batch = entry.get(Entries.BATCH);
-        List<Map<String, byte[]>> frames;
+        List<Frames.Frame> frames;
         try {
             if (from == null || sequence == null || offset == null || batch == null) {
                 throw new IllegalArgumentException("fields " + entry.keySet());
@@ -619,8 +627,27 @@ public class Cluster implements RoomCluster {
             LOG.log(Level.WARNING, "Cluster: an inbox entry that is not a batch was skipped: {0}", e.getMessage());
             return;
         }
-        for (Map<String, byte[]> frame : frames) {
-            deliver(frame, from);
+        for (Frames.Frame frame : frames) {
+            if (frame.fields() == null) {
+                deliverData(frame, from);
+            } else {
+                deliver(frame.fields(), from);
+            }
+        }
+    }
+
+    /** A message on a pair's link. */
+    private void deliverData(Frames.Frame frame, String from) {
+        Remote remote = links.get(frame.link());
+        if (remote == null) {
+            if (ended.add(frame.link())) {
+                post(from, Entries.close(frame.link()), 0, null, null); // that side still thinks the link is up
+            }
+        } else if (remote.received(frame.number())) {
+            remote.peer().relay(frame.kind() == Entries.TEXT ? Outbound.utf8Text(frame.payload())
+                    : Outbound.binaryOwning(frame.payload()));
+        } else {
+            remote.lost(new IllegalStateException("messages before number " + frame.number() + " were lost"));
         }
     }
 
@@ -656,22 +683,6 @@ public class Cluster implements RoomCluster {
                         forget(unused);
                     }
                     post(from, Entries.close(link), 0, null, null); // the waiter left: the joiner is told
-                }
-            }
-            case Entries.TEXT, Entries.BINARY -> {
-                Remote remote = links.get(link);
-                byte[] payload = entry.get(Entries.PAYLOAD);
-                String number = Entries.text(entry, Entries.NUMBER);
-                if (remote == null) {
-                    if (ended.add(link)) {
-                        post(from, Entries.close(link), 0, null, null); // that side still thinks the link is up
-                    }
-                } else if (payload != null && number != null) {
-                    if (remote.received(Long.parseLong(number))) {
-                        remote.peer().relay(Entries.message(kind[0], payload));
-                    } else {
-                        remote.lost(new IllegalStateException("messages before number " + number + " were lost"));
-                    }
                 }
             }
             case Entries.CLOSE -> {

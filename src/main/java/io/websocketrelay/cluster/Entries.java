@@ -14,8 +14,8 @@ import java.util.Map;
  * the kind and the other fields depend on it:
  * <ul>
  *   <li>{@code P} (pair): {@code l} link, {@code w} the serial of the waiter taken; the receiver links its waiter;</li>
- *   <li>{@code T} / {@code B}: a text / binary message on link {@code l}, payload {@code p} byte for byte, and
- *       {@code i} its number on the link (1, 2, ...: a gap ends the link);</li>
+ *   <li>a text / binary message on a link, byte for byte, with its number on the link (1, 2, ...: a gap ends the
+ *       link), has a layout of its own ({@link Frames#data});</li>
  *   <li>{@code C}: link {@code l} ended at the sender (its client left, or the link failed there); with
  *       {@code s}, because the receiving client here fell too far behind: it is closed with 1008;</li>
  *   <li>{@code J} / {@code L}: member {@code m} of room {@code r} joined / left at the sender;</li>
@@ -39,7 +39,6 @@ final class Entries {
     static final String OFFSET = "o";
     static final String BATCH = "b";
     static final String READ = "a";
-    static final String NUMBER = "i";
 
     static final byte PAIR = 'P';
     static final byte TEXT = 'T';
@@ -58,11 +57,9 @@ final class Entries {
         return fields;
     }
 
-    static Map<String, byte[]> data(String link, long number, Outbound message) {
-        Map<String, byte[]> fields = fields(message.isText() ? TEXT : BINARY, link);
-        fields.put(NUMBER, Long.toString(number).getBytes(UTF_8));
-        fields.put(PAYLOAD, bytes(message.bytes()));
-        return fields;
+    /** @return the bytes of a message, without a copy when they are the message's own array */
+    static byte[] payload(Outbound message) {
+        return bytes(message.bytes());
     }
 
     static Map<String, byte[]> close(String link) {
@@ -115,7 +112,7 @@ final class Entries {
 
     /** @return the message an entry of kind {@code T} or {@code B} carries */
     static Outbound message(byte kind, byte[] payload) {
-        return kind == TEXT ? Outbound.text(new String(payload, UTF_8), payload) : Outbound.binaryOwning(payload);
+        return kind == TEXT ? Outbound.utf8Text(payload) : Outbound.binaryOwning(payload);
     }
 
     static String text(Map<String, byte[]> entry, String field) {

@@ -3,7 +3,6 @@ package io.websocketrelay.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.websocketrelay.core.Transport;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +33,7 @@ final class Outbox {
     private static final int BATCH_BYTES = 256 << 10;
 
     /** A frame waiting for its batch; its sender's callback, while the window is closed. */
-    private record Queued(Map<String, byte[]> frame, long offset, Transport.SendCallback done, Remote remote) {
+    private record Queued(byte[] frame, long offset, Transport.SendCallback done, Remote remote) {
     }
 
     private final Cluster cluster;
@@ -62,7 +61,7 @@ final class Outbox {
      * @param done   the sender's callback, or {@code null}
      * @param remote the link it travels on, told if it is lost after its sender was told it was sent
      */
-    void post(Map<String, byte[]> frame, int size, Transport.SendCallback done, Remote remote) {
+    void post(byte[] frame, int size, Transport.SendCallback done, Remote remote) {
         boolean now;
         boolean drain;
         boolean gone;
@@ -108,7 +107,7 @@ final class Outbox {
                 while (!frames.isEmpty() && (batch.isEmpty() || bytes < BATCH_BYTES)) {
                     Queued next = frames.poll();
                     batch.add(next);
-                    bytes += 16 + next.frame.values().stream().mapToInt(v -> v.length + 5).sum();
+                    bytes += next.frame.length;
                 }
                 if (batch.isEmpty()) {
                     draining = false;
@@ -117,15 +116,15 @@ final class Outbox {
                 seq = ++sequence;
                 offset = batch.get(batch.size() - 1).offset;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+            List<byte[]> encoded = new ArrayList<>(batch.size());
             for (Queued queued : batch) {
-                Frames.write(out, queued.frame);
+                encoded.add(queued.frame);
             }
             Map<String, byte[]> entry = new HashMap<>(8);
             entry.put(Entries.NODE, cluster.nodeId().getBytes(UTF_8));
             entry.put(Entries.SEQUENCE, Long.toString(seq).getBytes(UTF_8));
             entry.put(Entries.OFFSET, Long.toString(offset).getBytes(UTF_8));
-            entry.put(Entries.BATCH, out.toByteArray());
+            entry.put(Entries.BATCH, Frames.batch(encoded));
             CompletionStage<String> added = cluster.xadd(key, entry);
             added.whenComplete((id, failure) -> {
                 if (failure != null) {

@@ -26,6 +26,7 @@ final class Remote implements Transport {
     private final String link;
     /** The room of a room proxy; {@code null} for a pair. */
     private final String room;
+    private final byte[] linkBytes;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Peer peer;
     /** Data messages sent on the link; its peer sends one at a time. */
@@ -42,6 +43,7 @@ final class Remote implements Transport {
         this.node = node;
         this.link = link;
         this.room = room;
+        this.linkBytes = link.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     void attach(Peer proxy) {
@@ -66,8 +68,12 @@ final class Remote implements Transport {
             done.sent(new IllegalStateException("the cross-node link " + link + " ended"));
             return;
         }
-        cluster.post(node, room == null ? Entries.data(link, ++sent, message) : Entries.room(room, message),
-                message.size(), done, this);
+        if (room == null) {
+            cluster.post(node, Frames.data(message.isText() ? Entries.TEXT : Entries.BINARY, linkBytes, ++sent,
+                    Entries.payload(message)), message.size(), done, this);
+        } else {
+            cluster.post(node, Entries.room(room, message), message.size(), done, this);
+        }
     }
 
     @Override

@@ -12,4 +12,12 @@ public interface Conversation {
 
     /** Removes a client that left, was closed or failed. Safe to call more than once and from any thread. */
     void leave(Peer peer);
+
+    /**
+     * @return this conversation itself: called through a container's client proxy, the bean instance behind it, which
+     *         peers made outside the bean (a cluster's proxies) hold so that their messages skip the proxy
+     */
+    default Conversation self() {
+        return this;
+    }
 }

@@ -24,8 +24,11 @@ public final class Outbound {
 
     private final boolean text;
     private final byte[] bytes;
-    /** The text as a string; {@code null} for binary. */
-    private final String string;
+    /**
+     * The text as a string; {@code null} for binary, and for a text that came as UTF-8 from another node until it is
+     * asked for (the launcher sends the bytes; the string is decoded when an answer or a server needs it).
+     */
+    private String string;
     private final Kind kind;
     /** The member an event is about, or the one member a direct text is for; {@code null} otherwise. */
     private final String member;
@@ -56,6 +59,14 @@ public final class Outbound {
     /** @return a text whose UTF-8 form the caller already has and hands over */
     public static Outbound text(String text, byte[] utf8) {
         return new Outbound(true, utf8, text);
+    }
+
+    /**
+     * @return a text given as its UTF-8 bytes, which the caller hands over (valid UTF-8: it was checked where it
+     *         entered the relay); the string is decoded only if it is asked for
+     */
+    public static Outbound utf8Text(byte[] utf8) {
+        return new Outbound(true, utf8, null);
     }
 
     /** @return what this message means besides its payload */
@@ -100,7 +111,12 @@ public final class Outbound {
         if (!text) {
             throw new IllegalStateException("a binary message has no text");
         }
-        return string;
+        String decoded = string;
+        if (decoded == null) {
+            decoded = new String(bytes, UTF_8); // a benign race: any thread decodes the same string
+            string = decoded;
+        }
+        return decoded;
     }
 
     /**

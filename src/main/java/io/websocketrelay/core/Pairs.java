@@ -104,6 +104,12 @@ public class Pairs implements Conversation {
      * Removes a client that left, was closed or failed; its peer is told and matched again. Safe to call more than
      * once and from any thread.
      */
+    /** The bean instance itself, also when called through the container's client proxy. */
+    @Override
+    public Conversation self() {
+        return this;
+    }
+
     @Override
     public void leave(Peer peer) {
         if (!peer.isProxy() && !registry.remove(peer)) {

@@ -331,6 +331,12 @@ public class Rooms implements Conversation {
      * Removes a member that left in any way; the others get {@code /member:close:<mid>}. A proxy that leaves (its
      * node died, or the way there failed) takes all the members of its node with it.
      */
+    /** The bean instance itself, also when called through the container's client proxy. */
+    @Override
+    public Conversation self() {
+        return this;
+    }
+
     @Override
     public void leave(Peer peer) {
         if (peer.isProxy()) {

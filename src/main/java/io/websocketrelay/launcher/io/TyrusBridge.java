@@ -1,5 +1,6 @@
 package io.websocketrelay.launcher.io;
 
+import io.websocketrelay.core.Deliveries;
 import io.websocketrelay.core.RelayStats;
 import io.websocketrelay.endpoint.Transports;
 import java.io.IOException;
@@ -76,6 +77,7 @@ final class TyrusBridge {
         this.secure = secure;
         this.stats = stats;
         this.maxMessageBytes = maxMessageBytes;
+        Deliveries.gatherWith(ConnectionWriter::batched); // a cluster node's deliveries in rounds, as a read's are
     }
 
     /** @return the filter to put right after the transport filter, or after the TLS filter when there is one */
