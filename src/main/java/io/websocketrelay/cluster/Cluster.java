@@ -102,6 +102,11 @@ public class Cluster implements RoomCluster {
     private volatile long lastAnswer;
     // loop thread only
     private final Map<String, Long> sequences = new HashMap<>();
+    /** The data offset this node last told each node it had read. */
+    private final Map<String, Long> acknowledged = new HashMap<>();
+    /** The data offset this node has read from each node. */
+    private final Map<String, Long> read = new HashMap<>();
+    private int readSinceTrim;
     /** Links that data arrived for after they ended here, each told once that they ended (the latest 4096). */
     private final Set<String> ended = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
         @Override
@@ -511,6 +516,7 @@ public class Cluster implements RoomCluster {
         if (stopping) {
             return;
         }
+        acknowledgeAll();
         if (state != State.UP) {
             long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastAnswer);
             if (!linksEndedForOutage && silentMillis >= settings.nodeTimeoutMillis() - checkMillis()) {
@@ -557,6 +563,8 @@ public class Cluster implements RoomCluster {
             box.close();
         }
         sequences.remove(node);
+        acknowledged.remove(node);
+        read.remove(node);
         LOG.log(Level.INFO, "Cluster: node {0} is gone ({1}); {2} cross-node links with it ended",
                 new Object[] {node, why, ended});
     }
@@ -579,7 +587,8 @@ public class Cluster implements RoomCluster {
             return;
         }
         Duration block = r.timeout().dividedBy(2);
-        r.read(key("inbox", nodeId), lastRead, READ_BATCH, block).whenComplete((batch, failure) -> execute(() -> {
+        // Redis#read completes on this node's thread already: no second hand-off
+        r.read(key("inbox", nodeId), lastRead, READ_BATCH, block).whenComplete((batch, failure) -> guarded(() -> {
             if (failure != null) {
                 failed("reading the inbox", failure);
                 ScheduledThreadPoolExecutor executor = loop;
@@ -596,11 +605,50 @@ public class Cluster implements RoomCluster {
                         deliverBatch(entry.getBody(), offsets);
                     }
                 });
-                r.trimBefore(key("inbox", nodeId), lastRead);
-                offsets.forEach((node, offset) -> post(node, Entries.ack(offset), 0, null, null));
+                readSinceTrim += batch.size();
+                if (readSinceTrim >= TRIM_EVERY) {
+                    trim();
+                }
+                offsets.forEach((node, offset) -> {
+                    read.put(node, offset);
+                    Long told = acknowledged.get(node);
+                    // a quarter of the window at once; the rest by check(), so a light load costs no ack each
+                    if (told == null || offset - told >= Outbox.WINDOW_BYTES / 4) {
+                        acknowledge(node, offset);
+                    }
+                });
             }
             read();
-        }));
+        }).run());
+    }
+
+    /** Entries read from the inbox before it is trimmed; also trimmed by every liveness check. */
+    private static final int TRIM_EVERY = 1024;
+
+    /** Drops the entries of the inbox already read (on the loop thread). */
+    private void trim() {
+        Redis r = redis;
+        if (r != null && readSinceTrim > 0) {
+            readSinceTrim = 0;
+            r.trimBefore(key("inbox", nodeId), lastRead);
+        }
+    }
+
+    /** Tells {@code node} that its data up to {@code offset} was read, so that its senders go on (loop thread). */
+    private void acknowledge(String node, long offset) {
+        acknowledged.put(node, offset);
+        post(node, Entries.ack(offset), 0, null, null);
+    }
+
+    /** Acknowledges what was read since the last acknowledgement to each node and trims the inbox (loop thread). */
+    private void acknowledgeAll() {
+        read.forEach((node, offset) -> {
+            Long told = acknowledged.get(node);
+            if (told == null || offset > told) {
+                acknowledge(node, offset);
+            }
+        });
+        trim();
     }
 
     /** Acts on one entry of the inbox, a batch of frames (on the loop thread, in stream order). */

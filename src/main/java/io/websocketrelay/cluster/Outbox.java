@@ -22,8 +22,10 @@ import java.util.concurrent.CompletionStage;
  * posts holds up the senders here (whose own send buffers are bounded), and its inbox holds at most about the
  * window, never an unbounded stream.
  *
- * <p>Threading: {@link #post} from any thread; the batches are issued by one thread ({@code drainer}), never by a
- * Netty thread, so they reach Redis in the order posted.
+ * <p>Threading: {@link #post} from any thread but a Netty one (the cluster moves every Redis completion off them);
+ * the poster that finds no drain running issues the batches, one at a time, until the queue is empty, while the
+ * posters that come meanwhile only queue. So the batches reach Redis in the order posted, and a message costs no
+ * hand-off to another thread.
  */
 final class Outbox {
 
@@ -31,6 +33,11 @@ final class Outbox {
     static final long WINDOW_BYTES = 4L << 20;
     /** Largest batch, in bytes of frames, of one XADD. */
     private static final int BATCH_BYTES = 256 << 10;
+    /**
+     * Most batches on their way to Redis at once: a light load leaves at once, one message per batch; a heavy one
+     * gathers in the queue meanwhile and leaves in big batches, instead of as many commands as messages.
+     */
+    private static final int IN_FLIGHT = 4;
 
     /** A frame waiting for its batch; its sender's callback, while the window is closed. */
     private record Queued(byte[] frame, long offset, Transport.SendCallback done, Remote remote) {
@@ -46,6 +53,7 @@ final class Outbox {
     private long read;
     private long sequence;
     private boolean draining;
+    private int inFlight;
     private boolean closed;
 
     Outbox(Cluster cluster, String node, String key) {
@@ -92,27 +100,28 @@ final class Outbox {
             done.sent(null);
         }
         if (drain) {
-            cluster.drain(this::drain);
+            drain(); // on this thread: no hand-off per message; the posters that come meanwhile only queue
         }
     }
 
-    /** Issues the queued frames as batches (on the drainer thread). */
+    /** Issues the queued frames as batches; one caller at a time ({@code draining}). */
     private void drain() {
         while (true) {
             List<Queued> batch = new ArrayList<>();
             long seq;
             long offset;
             synchronized (this) {
+                if (frames.isEmpty() || inFlight >= IN_FLIGHT) {
+                    draining = false; // the next post, or the answer of a batch in flight, drains again
+                    return;
+                }
                 int bytes = 0;
                 while (!frames.isEmpty() && (batch.isEmpty() || bytes < BATCH_BYTES)) {
                     Queued next = frames.poll();
                     batch.add(next);
                     bytes += next.frame.length;
                 }
-                if (batch.isEmpty()) {
-                    draining = false;
-                    return;
-                }
+                inFlight++;
                 seq = ++sequence;
                 offset = batch.get(batch.size() - 1).offset;
             }
@@ -126,7 +135,18 @@ final class Outbox {
             entry.put(Entries.OFFSET, Long.toString(offset).getBytes(UTF_8));
             entry.put(Entries.BATCH, Frames.batch(encoded));
             CompletionStage<String> added = cluster.xadd(key, entry);
-            added.whenComplete((id, failure) -> {
+            added.whenComplete((id, failure) -> { // on a Netty thread: nothing is issued here
+                boolean again;
+                synchronized (this) {
+                    inFlight--;
+                    again = !draining && !frames.isEmpty();
+                    if (again) {
+                        draining = true;
+                    }
+                }
+                if (again) {
+                    cluster.drain(this::drain);
+                }
                 if (failure != null) {
                     cluster.execute(() -> lost(batch, failure)); // off Netty: what follows may post
                 }
