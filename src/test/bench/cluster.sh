@@ -10,8 +10,9 @@
 #          cross-node  two nodes on Redis, side b of every pair (and every odd room member) on the second
 #   env: BENCH (default /tmp/relay-bench), JAR (default target/websocket-relay-standalone.jar), DUR (5 s measured),
 #        WU (3 s warm-up), JAVA_FLAGS
+# Warm up for 20 s or more (WU=20): with two JVMs and Redis on one core the JIT takes 30-60 s of load to settle.
 # example:
-#   src/test/bench/cluster.sh "stream --pairs 10 --size 64" 3 same-node cross-node
+#   WU=20 src/test/bench/cluster.sh "stream --pairs 10 --size 64" 3 same-node cross-node
 set -u
 scenario=$1; rounds=$2; shift 2
 bench=${BENCH:-/tmp/relay-bench}
