@@ -235,7 +235,12 @@ class LimitsIT {
         RelayClient a = client(newId()).expect("/status:waiting");
         a.send(new byte[1000]);
         a.expect("/error:0002:The binary message was not received by anyone.:1000 bytes");
-        a.send(new byte[100]);
+        try {
+            a.send(new byte[100]);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the relay's close came in while Tyrus was finishing this send: it then throws (as in the contract's
+            // too-big tests); the close below says why it came
+        }
         CloseReason reason = a.awaitClose();
         assertEquals(1008, reason.getCloseCode().getCode());
         assertEquals("rate limit: more than 1000 bytes per second", reason.getReasonPhrase());
