@@ -72,7 +72,9 @@ public class Cluster implements RoomCluster {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Entries taken from the inbox per read. */
     private static final int READ_BATCH = 512;
-    /** The longest a starting node waits for Redis before it serves. */
+    /** The longest a sender stays paused by a full cross-node link (see {@link Peer#throttle}). */
+    private static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
+        /** The longest a starting node waits for Redis before it serves. */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(5);
     /** Most entries an inbox keeps ({@code XADD MAXLEN ~}), for a node that stopped reading it. */
     static final long INBOX_MAX_ENTRIES = 100_000;
@@ -517,6 +519,12 @@ public class Cluster implements RoomCluster {
             return;
         }
         acknowledgeAll();
+        for (Remote remote : links.values()) {
+            Peer proxy = remote.peer();
+            if (proxy != null) {
+                proxy.unthrottleIfPausedLongerThan(MAX_PAUSE_NANOS);
+            }
+        }
         if (state != State.UP) {
             long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastAnswer);
             if (!linksEndedForOutage && silentMillis >= settings.nodeTimeoutMillis() - checkMillis()) {

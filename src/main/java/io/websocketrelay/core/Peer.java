@@ -72,8 +72,9 @@ public final class Peer implements Transport.SendCallback {
      * ({@code /status:waiting} or the pairing), as they would on a relay that matches at once.
      */
     private ArrayDeque<Outbound> held;
-    /** For a proxy: the sender whose reading it paused while its queue was more than half full. */
+    /** For a proxy: the sender whose reading it paused while its queue was more than half full, and since when. */
     private Peer throttled;
+    private long throttledAt;
     private long pendingBytes;
     private long inFlightBytes = -1;
     private boolean draining;
@@ -339,8 +340,26 @@ public final class Peer implements Transport.SendCallback {
                 return;
             }
             throttled = sender;
+            throttledAt = System.nanoTime();
         }
         sender.transport.pauseReading(true);
+    }
+
+    /**
+     * Resumes the sender this proxy paused if it has been paused for longer than {@code nanos}: a pause is bounded
+     * (the client's answers to pings wait behind it too); past it, the proxy's send buffer decides, as without flow
+     * control.
+     */
+    public void unthrottleIfPausedLongerThan(long nanos) {
+        Peer resume = null;
+        synchronized (this) {
+            if (throttled != null && System.nanoTime() - throttledAt > nanos) {
+                resume = unthrottle(true);
+            }
+        }
+        if (resume != null) {
+            resume.transport.pauseReading(false);
+        }
     }
 
     // caller holds this; @return the sender to resume, or null

@@ -53,7 +53,7 @@ class ClusterBehindHaProxyIT extends ClusterContract {
         }
     }
 
-    /** The nodes' count of 1009 closes before each test. */
+    /** The nodes' count of messages refused as too big before each test. */
     private long tooBigBefore;
 
     @BeforeEach
@@ -64,13 +64,13 @@ class ClusterBehindHaProxyIT extends ClusterContract {
     /**
      * Through HAProxy, a client that is still sending a huge frame when the relay closes it with 1009 may get
      * HAProxy's abort (1006: the relay's socket was reset under unread data) instead of the close frame; the relay
-     * must still have closed it with 1009, which its counters show.
+     * must still have refused the message as too big (and closed it with 1009), which its counters show.
      */
     @Override
     protected void checkTooBigClose(CloseReason reason) throws IOException {
         if (reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()) {
             try {
-                assertTrue(closes1009() > tooBigBefore, "HAProxy aborted the client and no node closed it with 1009");
+                assertTrue(closes1009() > tooBigBefore, "HAProxy aborted the client and no node refused a message as too big");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
@@ -84,7 +84,7 @@ class ClusterBehindHaProxyIT extends ClusterContract {
         long total = 0;
         for (RelayNode node : nodes) {
             for (String line : RelayNode.httpGet(node.metrics()).split("\n")) {
-                if (line.startsWith("websocket_relay_sessions_closed_total{code=\"1009\"} ")) {
+                if (line.startsWith("websocket_relay_messages_refused_total{reason=\"too_big\"} ")) {
                     total += Long.parseLong(line.substring(line.indexOf("} ") + 2).trim());
                 }
             }
