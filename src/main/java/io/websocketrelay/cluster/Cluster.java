@@ -330,7 +330,7 @@ public class Cluster implements RoomCluster {
                     return new Registration(false, false, others);
                 }).whenComplete((ok, failure) -> {
                     if (failure != null) {
-                        execute(() -> failed("joining a room", failure));
+                        failed("joining a room", failure); // on this node's thread (Redis#off)
                     }
                 });
     }
@@ -369,7 +369,7 @@ public class Cluster implements RoomCluster {
                 new String[] {key("room", room), key("room-order", room)}, member)
                 .whenComplete((nodes, failure) -> {
                     if (failure != null) {
-                        execute(() -> failed("leaving a room", failure));
+                        failed("leaving a room", failure);
                         return;
                     }
                     Set<String> untold = new HashSet<>();
@@ -458,13 +458,13 @@ public class Cluster implements RoomCluster {
         r.connect().thenCompose(connected -> r.<Long>eval(Scripts.BEAT, ScriptOutputType.INTEGER,
                 new String[] {key("node", nodeId), prefix + "nodes"}, nodeId,
                 Long.toString(settings.nodeTimeoutMillis())))
-                .whenComplete((ok, failure) -> execute(() -> {
+                .whenComplete((ok, failure) -> { // on this node's thread (Redis#off)
                     if (failure != null) {
                         failed("the heartbeat", failure);
                     } else {
                         answered();
                     }
-                }));
+                });
     }
 
     /** Redis answered: the node is up; after an outage its waiters are offered to the cluster again. */
@@ -551,7 +551,7 @@ public class Cluster implements RoomCluster {
             args[i + 1] = nodes.get(i);
         }
         redis.<List<Object>>eval(Scripts.SWEEP, ScriptOutputType.MULTI,
-                new String[] {prefix + "nodes"}, args).whenComplete((alive, failure) -> execute(() -> {
+                new String[] {prefix + "nodes"}, args).whenComplete((alive, failure) -> { // on this node's thread
                     if (failure != null) {
                         failed("the liveness check", failure);
                         return;
@@ -561,7 +561,7 @@ public class Cluster implements RoomCluster {
                             nodeDead(nodes.get(i), "its heartbeat stopped");
                         }
                     }
-                }));
+                });
     }
 
     private void nodeDead(String node, String why) {

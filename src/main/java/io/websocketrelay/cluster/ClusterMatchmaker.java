@@ -50,7 +50,7 @@ final class ClusterMatchmaker implements Matchmaker {
                 self, cluster.prefix(), id);
         return answer.handle((taken, failure) -> {
             if (failure != null) {
-                cluster.execute(() -> cluster.failed("matching", failure));
+                cluster.failed("matching", failure); // on the node's thread (Redis#off)
                 return CompletableFuture.completedFuture(claimHere(id, peer));
             }
             if (taken == null) {

@@ -198,9 +198,4 @@ final class Outbox {
             queued.done.sent(new IllegalStateException("node " + node + " is gone"));
         }
     }
-
-    /** @return the data bytes posted and not yet read by the other node */
-    synchronized long unread() {
-        return posted - read;
-    }
 }

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * once, with the waiter if there is one.
  *
  * <p>Threading: no lock of this class's own. A matchmaker's answer may arrive on another thread and after other
- * events of the same peer; the peer's round ({@link Peer#round()}) and its own lock sort that out. Relaying reads
+ * events of the same peer; the peer's round ({@link Peer#startMatching()}) and its own lock sort that out. Relaying reads
  * the sender's link and queues the message on the receiver only if the receiver still holds that link.
  */
 @ApplicationScoped

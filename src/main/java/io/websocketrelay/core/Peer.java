@@ -157,11 +157,6 @@ public final class Peer implements Transport.SendCallback {
         return state == State.OPEN && route == null && toldWaiting;
     }
 
-    /** @return the round of matching this peer is in */
-    synchronized int round() {
-        return round;
-    }
-
     /** @return the round of matching this peer is in, which begins now: answers wait for its outcome */
     synchronized int startMatching() {
         matching = true;

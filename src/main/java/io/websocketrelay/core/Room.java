@@ -78,11 +78,6 @@ final class Room implements Route {
         }
     }
 
-    /** @return the current members' ids in the order they joined, comma-separated */
-    String memberList() {
-        return String.join(",", members.keySet());
-    }
-
     /** @return the ids of the local members */
     List<String> localIds() {
         return new ArrayList<>(names.values());
