@@ -11,6 +11,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  *
  * <p>Threading: the container calls the handlers of one session one at a time.
  */
-final class Incoming {
+final class Incoming implements DirectReader {
 
     private static final Logger LOG = Logger.getLogger(Incoming.class.getName());
 
@@ -73,6 +74,9 @@ final class Incoming {
         session.addMessageHandler(String.class, incoming::text);
         session.addMessageHandler(ByteBuffer.class, incoming::binary);
         session.addMessageHandler(PongMessage.class, pong -> incoming.heard());
+        if (transport instanceof SessionTransport offered) {
+            offered.readDirectly(incoming);
+        }
     }
 
     private void heard() {
@@ -114,6 +118,38 @@ final class Incoming {
             if (withinRate(message.size())) {
                 peer.relay(message);
             }
+        }
+    }
+
+    /** A whole text message from a container that reads frames itself; checks and relays as {@link #text(String, boolean)}. */
+    @Override
+    public void text(byte[] utf8, int offset, int length) {
+        if (!session.isOpen()) {
+            return; // closed by the relay or the container a moment ago; the container drops what follows too
+        }
+        received();
+        if (length > maxMessageBytes) {
+            tooBig();
+            return;
+        }
+        if (withinRate(length)) {
+            peer.relay(Outbound.utf8Text(Arrays.copyOfRange(utf8, offset, offset + length)));
+        }
+    }
+
+    /** A whole binary message from a container that reads frames itself; checks and relays as {@link #binary(ByteBuffer, boolean)}. */
+    @Override
+    public void binary(byte[] bytes, int offset, int length) {
+        if (!session.isOpen()) {
+            return;
+        }
+        received();
+        if (length > maxMessageBytes) {
+            tooBig();
+            return;
+        }
+        if (withinRate(length)) {
+            peer.relay(Outbound.binaryOwning(Arrays.copyOfRange(bytes, offset, offset + length)));
         }
     }
 

@@ -121,6 +121,14 @@ public class SessionTransport implements Transport, SendHandler {
         remote.sendText(message.text(), handler);
     }
 
+    /**
+     * Takes the reader that the connection's messages can be handed to past the container's WebSocket layer. A
+     * container that reads frames itself keeps it ({@link DirectReader}); by default nobody does, and messages come
+     * through the session's handlers.
+     */
+    public void readDirectly(DirectReader reader) {
+    }
+
     /** @return the session this transport sends on */
     protected final Session session() {
         return session;

@@ -26,6 +26,19 @@ final class FrameGuard {
     record Violation(int code, String reason) {
     }
 
+    /**
+     * Where {@link #read(Buffer, Lane)} puts a connection's frames: whole messages that arrived in one frame each, past
+     * Tyrus, and everything else to Tyrus, in the order of the stream.
+     */
+    interface Lane {
+
+        /** The next frames for Tyrus, unmasked, in {@code bytes[from, to)}. */
+        void tyrus(byte[] bytes, int from, int to);
+
+        /** A whole message in one frame (text checked to be valid UTF-8), unmasked, in {@code bytes[offset, offset + length)}. */
+        void message(boolean text, byte[] bytes, int offset, int length);
+    }
+
     private final long maxMessageBytes;
     private final byte[] header = new byte[14];
     private int filled;
@@ -36,6 +49,16 @@ final class FrameGuard {
     private int key;
     /** What the last {@link #read} found wrong, when it found something. */
     private Violation violation;
+    /** A message's first frame without FIN came, its last frame not yet: its frames all go to Tyrus. */
+    private boolean fragmented;
+    /** The client sent a close frame: whatever follows goes to Tyrus, which drops it. */
+    private boolean closed;
+    /** The lane of the current {@link #read}, or {@code null}: then the whole input goes on to the caller. */
+    private Lane lane;
+    /** Where the unmasked output not yet handed to the lane begins. */
+    private int pending;
+    /** Where the output of the frame whose header is being read begins, if it began in this read; else -1. */
+    private int frameStart;
 
     FrameGuard(long maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
@@ -46,6 +69,7 @@ final class FrameGuard {
      * limit holds the same frames, unmasked. After a violation the buffer's content is undefined.
      */
     Violation read(Buffer buffer) {
+        lane = null;
         int position = buffer.position();
         if (buffer.hasArray()) {
             int offset = buffer.arrayOffset();
@@ -70,6 +94,43 @@ final class FrameGuard {
         return null;
     }
 
+    /**
+     * Checks the next bytes of the stream, unmasks them and hands them to {@code lane}: each whole message that is
+     * in one frame, whose payload is all in {@code buffer} and (for text) valid UTF-8, as a message; the rest, with
+     * every frame Tyrus must answer (control frames, fragments, malformed UTF-8), to Tyrus, in order. On a
+     * violation, what came before it was handed over; the buffer's content is undefined afterwards.
+     */
+    Violation read(Buffer buffer, Lane lane) {
+        byte[] bytes;
+        int from;
+        int to;
+        if (buffer.hasArray()) {
+            bytes = buffer.array();
+            from = buffer.arrayOffset() + buffer.position();
+            to = buffer.arrayOffset() + buffer.limit();
+        } else {
+            bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            from = 0;
+            to = bytes.length;
+        }
+        this.lane = lane;
+        pending = from;
+        frameStart = -1;
+        try {
+            int end = unmask(bytes, from, to);
+            if (end < 0) {
+                return violation;
+            }
+            if (end > pending) {
+                lane.tyrus(bytes, pending, end);
+            }
+            return null;
+        } finally {
+            this.lane = null;
+        }
+    }
+
     /** Unmasks {@code bytes[from, to)} in place; @return where the result ends, or -1 after a violation */
     private int unmask(byte[] bytes, int from, int to) {
         int read = from;
@@ -84,6 +145,9 @@ final class FrameGuard {
                 continue;
             }
             int index = filled;
+            if (index == 0) {
+                frameStart = write;
+            }
             byte b = bytes[read++];
             header[filled++] = b;
             if (filled == 2) {
@@ -105,6 +169,28 @@ final class FrameGuard {
                 }
                 filled = 0;
                 needed = 2;
+                int start = frameStart;
+                frameStart = -1;
+                // a header that began in an earlier read went to Tyrus in part already: so does the rest
+                if (lane != null && start >= 0 && payloadLeft <= to - read && whole()) {
+                    int length = (int) payloadLeft;
+                    xor(bytes, read, read, length);
+                    payloadLeft = 0;
+                    boolean text = (header[0] & 0x0f) == 1;
+                    if (!text || Utf8.isValid(bytes, read, read + length)) {
+                        if (start > pending) {
+                            lane.tyrus(bytes, pending, start);
+                        }
+                        lane.message(text, bytes, read, length);
+                        read += length;
+                        write = start; // the frame's header leaves the output
+                        pending = write;
+                    } else {
+                        System.arraycopy(bytes, read, bytes, write, length); // Tyrus answers the bad UTF-8 (1007)
+                        read += length;
+                        write += length;
+                    }
+                }
             }
         }
         return write;
@@ -128,6 +214,13 @@ final class FrameGuard {
         key = mask; // whole groups of eight leave the key's rotation as it was
     }
 
+    /** @return whether the frame whose header was just read is a whole message that may go past Tyrus */
+    private boolean whole() {
+        int first = header[0];
+        // FIN set, no RSV bit, text or binary, and no fragmented message in progress nor a close frame seen
+        return (first & 0xf0) == 0x80 && ((first & 0x0f) == 1 || (first & 0x0f) == 2) && !fragmented && !closed;
+    }
+
     private Violation frame() {
         int length7 = header[1] & 0x7f;
         long length;
@@ -144,7 +237,16 @@ final class FrameGuard {
         } else {
             length = length7;
         }
+        int opcode = header[0] & 0x0f;
         boolean data = (header[0] & 0x08) == 0;
+        boolean fin = (header[0] & 0x80) != 0;
+        if (opcode == 1 || opcode == 2) {
+            fragmented |= !fin;
+        } else if (opcode == 0 && fin) {
+            fragmented = false;
+        } else if (opcode == 8) {
+            closed = true;
+        }
         if (data && length > maxMessageBytes) {
             return new Violation(1009, "message too big: the limit is " + maxMessageBytes + " bytes");
         }

@@ -1,6 +1,7 @@
 package io.websocketrelay.launcher.io;
 
 import io.websocketrelay.core.Outbound;
+import io.websocketrelay.endpoint.DirectReader;
 import io.websocketrelay.endpoint.SessionTransport;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.IOEvent;
@@ -24,11 +25,24 @@ final class RelabellingTransport extends SessionTransport {
     /** The client's connection, whose reading a cross-node link may pause. */
     private final Connection<?> connection;
     private boolean paused; // guarded by this
+    /** The endpoint's reader for whole messages past Tyrus, set while the session opens. */
+    private DirectReader directReader;
 
     RelabellingTransport(Session session, TextAsBinary textAsBinary, Connection<?> connection) {
         super(session);
         this.textAsBinary = textAsBinary;
         this.connection = connection;
+    }
+
+    /** Keeps the endpoint's reader: the connection's frames filter hands it whole messages past Tyrus. */
+    @Override
+    public void readDirectly(DirectReader reader) {
+        directReader = reader;
+    }
+
+    /** @return the endpoint's reader for whole messages, or {@code null} */
+    DirectReader directReader() {
+        return directReader;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.websocketrelay.launcher.io;
 
 import io.websocketrelay.core.Deliveries;
 import io.websocketrelay.core.RelayStats;
+import io.websocketrelay.endpoint.DirectReader;
 import io.websocketrelay.endpoint.Transports;
 import java.io.IOException;
 import java.net.URI;
@@ -123,7 +124,7 @@ final class TyrusBridge {
         upgraded.set(connection, state);
         state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
         // the endpoint opens inside createConnection, on this thread, and takes the writer's offer to send text fast
-        Transports.opening(session -> new RelabellingTransport(session, state.writer, connection),
+        Transports.opening(session -> state.transport = new RelabellingTransport(session, state.writer, connection),
                 () -> state.socket = info.createConnection(state.writer, reason -> state.writer.close()));
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
@@ -195,6 +196,11 @@ final class TyrusBridge {
     }
 
     private void read(Connection<?> connection, Upgraded state, Buffer bytes) {
+        RelabellingTransport transport = state.transport;
+        if (transport != null && transport.directReader() != null) {
+            readPastTyrus(connection, state, bytes);
+            return;
+        }
         FrameGuard.Violation violation = state.guard.read(bytes);
         if (violation != null) {
             refuse(connection, state, violation);
@@ -212,10 +218,28 @@ final class TyrusBridge {
                 state.reader.handle(bytes.toByteBuffer());
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Tyrus failed to read from a connection; closing it", e);
-            state.refused = true;
-            state.writer.close();
+            failed(state, e);
         }
+    }
+
+    /** Whole messages in one frame go to the endpoint's reader, the rest to Tyrus ({@link FrameGuard.Lane}). */
+    private void readPastTyrus(Connection<?> connection, Upgraded state, Buffer bytes) {
+        FrameGuard.Violation violation;
+        try {
+            violation = state.guard.read(bytes, state);
+        } catch (RuntimeException e) {
+            failed(state, e);
+            return;
+        }
+        if (violation != null) {
+            refuse(connection, state, violation);
+        }
+    }
+
+    private void failed(Upgraded state, RuntimeException e) {
+        LOG.log(Level.WARNING, "Tyrus failed to read from a connection; closing it", e);
+        state.refused = true;
+        state.writer.close();
     }
 
     private void refuse(Connection<?> connection, Upgraded state, FrameGuard.Violation violation) {
@@ -243,12 +267,17 @@ final class TyrusBridge {
         return ByteBuffer.wrap(frame);
     }
 
-    /** What an upgraded connection keeps: Tyrus's side of it and the frame guard. */
-    private static final class Upgraded {
+    /**
+     * What an upgraded connection keeps: Tyrus's side of it, the frame guard, and where the guard hands the frames
+     * when the endpoint reads messages past Tyrus.
+     */
+    private static final class Upgraded implements FrameGuard.Lane {
         final FrameGuard guard;
         org.glassfish.tyrus.spi.Connection socket;
         ReadHandler reader;
         ConnectionWriter writer;
+        /** The session's transport, which holds the endpoint's reader when there is one */
+        RelabellingTransport transport;
         /** A violation or failure was answered; what else arrives is dropped. */
         boolean refused;
         /** The client's address (forwarded by a trusted proxy, or the peer's), for log lines */
@@ -257,6 +286,21 @@ final class TyrusBridge {
         Upgraded(FrameGuard guard, String address) {
             this.guard = guard;
             this.address = address;
+        }
+
+        @Override
+        public void tyrus(byte[] bytes, int from, int to) {
+            reader.handle(ByteBuffer.wrap(bytes, from, to - from));
+        }
+
+        @Override
+        public void message(boolean text, byte[] bytes, int offset, int length) {
+            DirectReader direct = transport.directReader();
+            if (text) {
+                direct.text(bytes, offset, length);
+            } else {
+                direct.binary(bytes, offset, length);
+            }
         }
     }
 

@@ -3,11 +3,15 @@ package io.websocketrelay.launcher.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.websocketrelay.testing.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.glassfish.grizzly.Buffer;
@@ -126,5 +130,85 @@ class FrameGuardTest {
         assertEquals(1009, feed(new FrameGuard(1000), WireClient.frame(0x82, true, 1001, new byte[0]), 3).code());
         assertNull(feed(new FrameGuard(1000), WireClient.frame(0x82, true, 1000, new byte[0]), 3));
         assertEquals(1009, feed(new FrameGuard(1000), WireClient.frame(0x02, true, 1L << 40, new byte[0]), 4).code());
+    }
+
+    /** What a lane was given, in order: the bytes for Tyrus, and each message re-framed as the server would read it. */
+    private static final class Recorder implements FrameGuard.Lane {
+        final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        final List<String> messages = new ArrayList<>();
+
+        @Override
+        public void tyrus(byte[] bytes, int from, int to) {
+            stream.write(bytes, from, to - from);
+        }
+
+        @Override
+        public void message(boolean text, byte[] bytes, int offset, int length) {
+            byte[] payload = Arrays.copyOfRange(bytes, offset, offset + length);
+            stream.writeBytes(WireClient.frame(text ? 0x81 : 0x82, false, length, payload));
+            messages.add((text ? "text " : "binary ") + length);
+        }
+    }
+
+    @Test
+    void wholeMessagesTakeTheLaneAndEverythingElseGoesToTyrusInOrder() {
+        Random random = new Random(7);
+        byte[] binary = new byte[300];
+        random.nextBytes(binary);
+        byte[][] first = {
+            {(byte) 0x81}, "hello".getBytes(StandardCharsets.UTF_8), // a whole text
+            {(byte) 0x82}, binary, // a whole binary
+            {(byte) 0x81}, {'o', 'k', (byte) 0xc3, (byte) 0x28}, // malformed UTF-8: Tyrus answers it
+            {(byte) 0x01}, "frag".getBytes(StandardCharsets.UTF_8), // a fragmented text, a ping inside it
+            {(byte) 0x89}, "p".getBytes(StandardCharsets.UTF_8),
+            {(byte) 0x80}, "mented".getBytes(StandardCharsets.UTF_8),
+            {(byte) 0x81}, "é after".getBytes(StandardCharsets.UTF_8), // a whole text again
+            {(byte) 0xc1}, "rsv1".getBytes(StandardCharsets.UTF_8), // a reserved bit: Tyrus answers it
+            {(byte) 0x88}, WireClient.closePayload(1000, "bye"), // after a close frame everything goes to Tyrus
+            {(byte) 0x81}, "late".getBytes(StandardCharsets.UTF_8),
+        };
+        ByteArrayOutputStream masked = new ByteArrayOutputStream();
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        for (int i = 0; i < first.length; i += 2) {
+            masked.writeBytes(WireClient.frame(first[i][0] & 0xff, true, first[i + 1].length, first[i + 1]));
+            plain.writeBytes(WireClient.frame(first[i][0] & 0xff, false, first[i + 1].length, first[i + 1]));
+        }
+        byte[] stream = masked.toByteArray();
+        List<String> whole = List.of("text 5", "binary 300", "text 8");
+        for (int chunk : new int[] {1, 2, 3, 5, 8, 13, 100, 200, stream.length}) {
+            Recorder lane = new Recorder();
+            FrameGuard guard = new FrameGuard(100_000);
+            for (int i = 0; i < stream.length; i += chunk) {
+                assertNull(guard.read(Buffers.wrap(null, Arrays.copyOfRange(stream, i, Math.min(stream.length, i + chunk))),
+                        lane), "chunks of " + chunk);
+            }
+            assertArrayEquals(plain.toByteArray(), lane.stream.toByteArray(), "chunks of " + chunk);
+            assertTrue(whole.containsAll(lane.messages), "chunks of " + chunk + ": " + lane.messages);
+            if (chunk == stream.length) {
+                assertEquals(whole, lane.messages, "chunks of " + chunk);
+            }
+        }
+    }
+
+    @Test
+    void aFrameWhosePayloadIsNotAllThereGoesToTyrus() {
+        byte[] payload = new byte[1000];
+        byte[] frame = WireClient.frame(true, WireClient.BINARY, payload);
+        Recorder lane = new Recorder();
+        FrameGuard guard = new FrameGuard(100_000);
+        assertNull(guard.read(Buffers.wrap(null, Arrays.copyOfRange(frame, 0, 500)), lane));
+        assertNull(guard.read(Buffers.wrap(null, Arrays.copyOfRange(frame, 500, frame.length)), lane));
+        assertEquals(List.of(), lane.messages);
+        assertArrayEquals(WireClient.frame(0x82, false, payload.length, payload), lane.stream.toByteArray());
+    }
+
+    @Test
+    void aViolationAfterWholeMessagesStopsTheReadThere() {
+        byte[] stream = frames(WireClient.frame(true, WireClient.TEXT, "one".getBytes(StandardCharsets.UTF_8)),
+                WireClient.frame(0x82, false, 3, new byte[3])); // unmasked
+        Recorder lane = new Recorder();
+        FrameGuard.Violation violation = new FrameGuard(1000).read(Buffers.wrap(null, stream), lane);
+        assertEquals(1002, violation.code());
+        assertEquals(List.of("text 3"), lane.messages);
     }
 }
