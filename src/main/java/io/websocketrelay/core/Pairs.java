@@ -72,8 +72,8 @@ public class Pairs implements Conversation {
                 Peer.Offer offer = to.offer(message, link);
                 if (offer != Peer.Offer.REFUSED) {
                     to.flush();
-                    if (offer == Peer.Offer.QUEUED && to.isProxy()) {
-                        to.throttle(from); // pauses the sender while the way to the other node is full
+                    if (offer == Peer.Offer.QUEUED) {
+                        to.throttle(from); // pauses the sender while the receiver's queue is more than half full
                     }
                     stats.relayed(message); // an overflowing receiver is closed; the sender hears /remote:close
                     return;

@@ -1,6 +1,9 @@
 package io.websocketrelay.core;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -72,9 +75,11 @@ public final class Peer implements Transport.SendCallback {
      * ({@code /status:waiting} or the pairing), as they would on a relay that matches at once.
      */
     private ArrayDeque<Outbound> held;
-    /** For a proxy: the sender whose reading it paused while its queue was more than half full, and since when. */
+    /** The sender whose reading this peer paused while its queue was more than half full, and since when. */
     private Peer throttled;
     private long throttledAt;
+    /** Whether a check of how long the pause has lasted is scheduled ({@link Pauses}). */
+    private boolean pauseChecked;
     private long pendingBytes;
     private long inFlightBytes = -1;
     private boolean draining;
@@ -299,7 +304,11 @@ public final class Peer implements Transport.SendCallback {
         route = null;
         round++;
         toldWaiting = false;
-        return state == State.OPEN && (proxy || enqueue(REMOTE_CLOSE) == Offer.QUEUED);
+        boolean rematch = state == State.OPEN && (proxy || enqueue(REMOTE_CLOSE) == Offer.QUEUED);
+        // answers wait from here, not only from the matchmaker's call: a message read on the client's own thread in
+        // between would otherwise be answered before the /status:waiting of the new round
+        matching |= rematch && !proxy;
+        return rematch;
     }
 
     /**
@@ -325,19 +334,77 @@ public final class Peer implements Transport.SendCallback {
     }
 
     /**
-     * For a proxy whose queue is more than half its send buffer: pauses the sender that fills it (where the
-     * container can), until the queue is down to a quarter. A proxy's queue fills when the way to the other node is
-     * slower than the sender; this holds the sender back instead of dropping the link.
+     * For a peer whose queue is more than half its send buffer: pauses the sender that fills it (where the
+     * container can), until the queue is down to a quarter. A receiver that reads more slowly than its sender
+     * sends (or a proxy whose way to the other node is slower) holds the sender back through TCP, instead of
+     * overflowing. A pause lasts at most {@link Pauses#MAX_PAUSE_NANOS}: a receiver that stops reading is then
+     * closed by its send buffer, as without flow control, and the sender's answers to pings do not wait longer.
+     * A proxy's pause is bounded by its node's link check instead.
      */
     void throttle(Peer sender) {
+        boolean check;
         synchronized (this) {
-            if (!proxy || throttled != null || state != State.OPEN || pendingBytes <= sendBuffer / 2) {
+            if (throttled != null || state != State.OPEN || pendingBytes <= sendBuffer / 2
+                    || (!proxy && !sender.transport.canPauseReading())) {
                 return;
             }
             throttled = sender;
             throttledAt = System.nanoTime();
+            check = !proxy && !pauseChecked;
+            pauseChecked |= check;
         }
         sender.transport.pauseReading(true);
+        if (check) {
+            Pauses.checkLater(this, Pauses.MAX_PAUSE_NANOS);
+        }
+    }
+
+    /** The scheduled check of a local receiver's pause: resumes a sender paused too long, or looks again later. */
+    private void checkPause() {
+        Peer resume = null;
+        long again = 0;
+        synchronized (this) {
+            pauseChecked = false;
+            if (throttled != null) {
+                long paused = System.nanoTime() - throttledAt;
+                if (paused >= Pauses.MAX_PAUSE_NANOS) {
+                    resume = unthrottle(true);
+                } else {
+                    again = Pauses.MAX_PAUSE_NANOS - paused;
+                    pauseChecked = true;
+                }
+            }
+        }
+        if (resume != null) {
+            resume.transport.pauseReading(false);
+        }
+        if (again > 0) {
+            Pauses.checkLater(this, again);
+        }
+    }
+
+    /** The one thread that ends the pauses of senders whose receivers stopped reading. */
+    private static final class Pauses {
+        static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(2);
+        private static final ScheduledThreadPoolExecutor TIMER;
+
+        static {
+            TIMER = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "relay-pauses");
+                thread.setDaemon(true);
+                return thread;
+            });
+            TIMER.setKeepAliveTime(10, TimeUnit.SECONDS);
+            TIMER.allowCoreThreadTimeOut(true); // no thread while nothing is paused
+        }
+
+        static void checkLater(Peer peer, long nanos) {
+            try {
+                TIMER.schedule(peer::checkPause, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                peer.checkPause(); // cannot happen with this executor; resume rather than stay paused
+            }
+        }
     }
 
     /**

@@ -20,10 +20,16 @@ public interface Transport {
 
     /**
      * Stops or resumes reading what the client sends, where the container allows it (the launcher does; the
-     * application servers' WebSocket API has no way, and ignores it). A peer pauses the sender of a cross-node link
-     * whose way to the other node is full, instead of letting the link overflow.
+     * application servers' WebSocket API has no way, and ignores it). A peer pauses the sender whose messages fill its
+     * queue faster than it drains (a slower receiver, or a cross-node link whose way to the other node is full),
+     * instead of overflowing.
      */
     default void pauseReading(boolean pause) {
+    }
+
+    /** @return whether {@link #pauseReading} does anything here */
+    default boolean canPauseReading() {
+        return false;
     }
 
     /** Closes the connection with a WebSocket close code and reason; never throws. */

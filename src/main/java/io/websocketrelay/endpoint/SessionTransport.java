@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 
 /**
  * A {@link Transport} over a {@code jakarta.websocket} session and its async remote: text through {@code sendText},
- * binary through {@code sendBinary}. A container may send text its own way ({@link #sendText}).
+ * binary through {@code sendBinary}. A container may send messages its own way ({@link #sendText},
+ * {@link #sendBinary}).
  *
  * <p>Closing never runs on the caller's thread: {@link #close} hands the close to {@link RelayThreads}. The relay
  * closes from a send's completion (a failed send, a peer flushed before a shutdown close), from the heartbeat and from
@@ -112,8 +113,13 @@ public class SessionTransport implements Transport, SendHandler {
         if (message.isText()) {
             sendText(message, remote, this);
         } else {
-            remote.sendBinary(message.bytes(), this);
+            sendBinary(message, remote, this);
         }
+    }
+
+    /** Sends a binary message; {@code handler} must be told once when it was written or failed. */
+    protected void sendBinary(Outbound message, RemoteEndpoint.Async remote, SendHandler handler) {
+        remote.sendBinary(message.bytes(), handler);
     }
 
     /** Sends a text message; {@code handler} must be told once when it was written or failed. */

@@ -1,5 +1,6 @@
 package io.websocketrelay.launcher.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import org.glassfish.tyrus.spi.Writer;
  * write that does not join the batch hands the batch over first, from whichever thread. Completions that arrive
  * while the lock is held (a write that finished at once) run after it is released.
  */
-final class ConnectionWriter extends Writer implements TextAsBinary {
+final class ConnectionWriter extends Writer {
 
     private static final Logger LOG = Logger.getLogger(ConnectionWriter.class.getName());
 
@@ -67,8 +68,11 @@ final class ConnectionWriter extends Writer implements TextAsBinary {
     private int batchBytes;
     private boolean listed;
     private ArrayDeque<Runnable> completions; // made when first needed: most connections never need it
-    /** The next binary data frame written is a text message's (see {@link #sendMarked}). */
-    private boolean textNext;
+    /** A close frame was written, or the connection closed: no data frame may follow. */
+    private boolean closing;
+
+    /** What a data frame sent after the close is told. */
+    private static final IOException CLOSING = new IOException("the connection is closing; nothing more is sent on it");
 
     /**
      * @param sink     the connection's write queue
@@ -124,50 +128,71 @@ final class ConnectionWriter extends Writer implements TextAsBinary {
     }
 
     /**
-     * Runs a binary send of this connection whose frame is to leave as a text frame: the relay keeps one message in
-     * flight per connection, and Tyrus writes a send's frame on the calling thread, so the first binary data frame
-     * written during {@code binarySend} is that send's.
+     * Sends one message as a data frame that this class frames itself, past Tyrus: the relay's own messages, which
+     * Tyrus would frame with a lock, two frame objects and two copies of the payload per message. Ordered with
+     * Tyrus's own frames (pongs, closes) by this object's lock; nothing is sent after a close frame.
+     *
+     * @param payload the message (UTF-8 for text), which the caller does not change again
+     * @param done    called once with {@code null} when the frame is written (or gathered into this round's write),
+     *                or with the failure
      */
-    @Override
-    public boolean sendMarked(Runnable binarySend) {
-        synchronized (this) {
-            textNext = true;
-        }
-        boolean marked;
+    void send(boolean text, ByteBuffer payload, Consumer<Throwable> done) {
+        Round round = ROUND.get();
+        round.writing++;
         try {
-            binarySend.run();
-        } finally {
+            boolean gathered = false;
+            boolean refused = false;
             synchronized (this) {
-                marked = !textNext;
-                textNext = false;
+                if (closing) {
+                    refused = true;
+                } else if (round.open && unwritten.get() == 0) {
+                    ByteBuffer header = header(text, payload.remaining(), 0);
+                    batch.add(header.flip());
+                    batch.add(payload);
+                    batchBytes += header.remaining() + payload.remaining();
+                    if (!listed) {
+                        listed = true;
+                        round.touched.add(this);
+                    }
+                    gathered = true;
+                } else {
+                    ByteBuffer frame = header(text, payload.remaining(), payload.remaining());
+                    frame.put(payload).flip();
+                    handOverBatch();
+                    handOverThen(frame, done);
+                }
             }
+            if (refused) {
+                report(done, CLOSING);
+            } else if (gathered) {
+                done.accept(null);
+            }
+            runCompletions();
+        } finally {
+            round.writing--;
         }
-        return marked;
     }
 
-    /** @return the frame with a binary opcode turned into text's, and the mark taken; other frames as they are */
-    // caller holds this
-    private ByteBuffer markedText(ByteBuffer frame) {
-        int at = frame.position();
-        byte first = frame.get(at);
-        if ((first & 0x0f) != 0x2) {
-            return frame; // a control frame written meanwhile (a ping, a close) leaves as it is
+    /** @return a buffer holding a server frame's header for a payload of {@code length}, with room for {@code extra} more */
+    private static ByteBuffer header(boolean text, int length, int extra) {
+        int size = length <= 125 ? 2 : length <= 0xffff ? 4 : 10;
+        ByteBuffer header = ByteBuffer.allocate(size + extra);
+        header.put((byte) (text ? 0x81 : 0x82));
+        if (length <= 125) {
+            header.put((byte) length);
+        } else if (length <= 0xffff) {
+            header.put((byte) 126).putShort((short) length);
+        } else {
+            header.put((byte) 127).putLong(length);
         }
-        textNext = false;
-        ByteBuffer writable = frame;
-        if (frame.isReadOnly()) {
-            writable = ByteBuffer.allocate(frame.remaining()).put(frame.duplicate()).flip();
-            at = 0;
-        }
-        writable.put(at, (byte) ((first & 0xf0) | 0x1));
-        return writable;
+        return header;
     }
 
     private void write(Round round, ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
         boolean gathered = false;
         synchronized (this) {
-            if (textNext) {
-                bytes = markedText(bytes);
+            if (bytes.hasRemaining() && (bytes.get(bytes.position()) & 0x0f) == 0x8) {
+                closing = true; // Tyrus's close frame: the relay's data frames stop here, as Tyrus's would
             }
             if (round.open && unwritten.get() == 0) {
                 batch.add(bytes);
@@ -208,6 +233,9 @@ final class ConnectionWriter extends Writer implements TextAsBinary {
         Round round = ROUND.get();
         round.writing++;
         try {
+            synchronized (this) {
+                closing = true;
+            }
             flush();
             sink.close();
         } finally {
@@ -238,11 +266,31 @@ final class ConnectionWriter extends Writer implements TextAsBinary {
         batch.clear();
         batchBytes = 0;
         // the frames in it were reported written already; a failure ends the connection, which Tyrus learns of
-        handOver(all, null);
+        handOverThen(all, null);
     }
 
     // caller holds this
     private void handOver(ByteBuffer bytes, CompletionHandler<ByteBuffer> done) {
+        handOverThen(bytes, done == null ? null : failure -> {
+            if (failure == null) {
+                done.completed(bytes);
+            } else {
+                done.failed(failure);
+            }
+        });
+    }
+
+    /** Tells {@code done} of a failure on the failures' thread: it ends a session, which takes its peer's locks. */
+    private void report(Consumer<Throwable> done, Throwable failure) {
+        try {
+            failures.execute(() -> done.accept(failure));
+        } catch (RejectedExecutionException stopping) {
+            done.accept(failure); // the relay is stopping
+        }
+    }
+
+    // caller holds this
+    private void handOverThen(ByteBuffer bytes, Consumer<Throwable> done) {
         int size = bytes.remaining();
         unwritten.addAndGet(size);
         sink.write(bytes, failure -> {
@@ -254,14 +302,10 @@ final class ConnectionWriter extends Writer implements TextAsBinary {
                 return;
             }
             if (failure != null) {
-                try {
-                    failures.execute(() -> done.failed(failure));
-                } catch (RejectedExecutionException stopping) {
-                    done.failed(failure); // the relay is stopping
-                }
+                report(done, failure);
                 return;
             }
-            Runnable report = () -> done.completed(bytes);
+            Runnable report = () -> done.accept(null);
             if (Thread.holdsLock(this)) {
                 if (completions == null) {
                     completions = new ArrayDeque<>(4);

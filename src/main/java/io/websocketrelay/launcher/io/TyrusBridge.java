@@ -124,7 +124,7 @@ final class TyrusBridge {
         upgraded.set(connection, state);
         state.writer = new ConnectionWriter(new GrizzlySink(connection, secure), closer);
         // the endpoint opens inside createConnection, on this thread, and takes the writer's offer to send text fast
-        Transports.opening(session -> state.transport = new RelabellingTransport(session, state.writer, connection),
+        Transports.opening(session -> state.transport = new DirectTransport(session, state.writer, connection),
                 () -> state.socket = info.createConnection(state.writer, reason -> state.writer.close()));
         state.reader = state.socket.getReadHandler();
         AttributeHolder attributes = connection.getAttributes();
@@ -196,7 +196,7 @@ final class TyrusBridge {
     }
 
     private void read(Connection<?> connection, Upgraded state, Buffer bytes) {
-        RelabellingTransport transport = state.transport;
+        DirectTransport transport = state.transport;
         if (transport != null && transport.directReader() != null) {
             readPastTyrus(connection, state, bytes);
             return;
@@ -277,7 +277,7 @@ final class TyrusBridge {
         ReadHandler reader;
         ConnectionWriter writer;
         /** The session's transport, which holds the endpoint's reader when there is one */
-        RelabellingTransport transport;
+        DirectTransport transport;
         /** A violation or failure was answered; what else arrives is dropped. */
         boolean refused;
         /** The client's address (forwarded by a trusted proxy, or the peer's), for log lines */

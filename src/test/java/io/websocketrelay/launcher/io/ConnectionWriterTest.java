@@ -202,31 +202,65 @@ class ConnectionWriterTest {
         return frame;
     }
 
+    /** Splits what the sink was given into the server frames in it, each as "opcode:payload" or "opcode:#length". */
+    private static List<String> serverFrames(List<ByteBuffer> writes) {
+        List<String> frames = new ArrayList<>();
+        for (ByteBuffer write : writes) {
+            ByteBuffer in = write.duplicate();
+            while (in.hasRemaining()) {
+                int first = in.get() & 0xff;
+                int length7 = in.get() & 0x7f;
+                long length = length7 == 126 ? in.getShort() & 0xffff : length7 == 127 ? in.getLong() : length7;
+                byte[] payload = new byte[(int) length];
+                in.get(payload);
+                frames.add(Integer.toHexString(first) + ":" + (length > 20 ? "#" + length
+                        : new String(payload, StandardCharsets.UTF_8)));
+            }
+        }
+        return frames;
+    }
+
     @Test
-    void markedSendLeavesAsTextAndOnlyItsBinaryFrameIsChanged() {
+    void theRelaysMessagesAreFramedHereInOrderWithTyrussFrames() {
+        FakeSink sink = new FakeSink();
+        ConnectionWriter writer = new ConnectionWriter(sink, Runnable::run);
+        List<String> events = new ArrayList<>();
+        ConnectionWriter.batched(() -> {
+            writer.send(true, bytes("héllo"), failure -> events.add("text " + failure));
+            writer.write(frame(0x8a, "pong"), new Done(events, "pong"));
+            writer.send(false, ByteBuffer.allocate(126), failure -> events.add("126 " + failure));
+            assertEquals(List.of("text null", "pong", "126 null"), events, "gathered frames count as written");
+        });
+        assertEquals(1, sink.frames.size(), "one write for the round");
+        // outside a round, and with the socket behind: one frame per write, completed when written
+        writer.send(false, ByteBuffer.allocate(65535), failure -> events.add("65535 " + failure));
+        writer.send(false, ByteBuffer.allocate(65536), failure -> events.add("65536 " + failure));
+        writer.send(true, ByteBuffer.allocate(0), failure -> events.add("empty " + failure));
+        assertEquals(4, sink.frames.size());
+        assertEquals(List.of("81:héllo", "8a:pong", "82:#126", "82:#65535", "82:#65536", "81:"), serverFrames(sink.frames));
+        assertEquals(3, events.size());
+        sink.completeAll();
+        assertEquals(List.of("text null", "pong", "126 null", "65535 null", "65536 null", "empty null"), events);
+    }
+
+    @Test
+    void nothingIsSentAfterTyrussCloseFrameOrAfterTheConnectionClosed() {
         FakeSink sink = new FakeSink();
         sink.immediate = true;
-        ConnectionWriter counting = new ConnectionWriter(sink, Runnable::run);
-        List<ByteBuffer> frames = sink.frames;
-        // a ping written during the send passes as it is, then the send's binary frame becomes text (FIN kept)
-        assertTrue(counting.sendMarked(() -> {
-            counting.write(frame(0x89, ""), null);
-            counting.write(frame(0x82, "hi"), null);
-        }));
-        // the mark is used once: a second binary frame in the same send, and frames after it, stay binary
-        assertTrue(counting.sendMarked(() -> {
-            counting.write(frame(0x82, "a"), null);
-            counting.write(frame(0x82, "b"), null);
-        }));
-        counting.write(frame(0x82, "c"), null);
-        // a send that wrote nothing reports it, and leaves no mark behind
-        assertEquals(false, counting.sendMarked(() -> { }));
-        counting.write(frame(0x02, "d"), null);
-        // a read-only frame is copied, not refused
-        assertTrue(counting.sendMarked(() -> counting.write(frame(0x82, "ro").asReadOnlyBuffer(), null)));
-        List<Integer> firstBytes = new ArrayList<>();
-        frames.forEach(f -> firstBytes.add(f.get(f.position()) & 0xff));
-        assertEquals(List.of(0x89, 0x81, 0x81, 0x82, 0x82, 0x02, 0x81), firstBytes);
-        assertEquals("ro", StandardCharsets.UTF_8.decode(frames.get(6).position(2)).toString());
+        List<Runnable> failures = new ArrayList<>();
+        ConnectionWriter writer = new ConnectionWriter(sink, failures::add);
+        List<String> events = new ArrayList<>();
+        writer.send(true, bytes("before"), failure -> events.add("before " + failure));
+        writer.write(frame(0x88, ""), null);
+        writer.send(true, bytes("after"), failure -> events.add("after " + (failure == null ? "sent" : "refused")));
+        assertEquals(List.of("81:before", "88:"), serverFrames(sink.frames));
+        assertEquals(List.of("before null"), events, "a refusal is reported on the failures' thread");
+        failures.forEach(Runnable::run);
+        assertEquals(List.of("before null", "after refused"), events);
+
+        ConnectionWriter closed = new ConnectionWriter(new FakeSink(), Runnable::run);
+        closed.close();
+        closed.send(false, bytes("late"), failure -> events.add("late " + (failure == null ? "sent" : "refused")));
+        assertEquals("late refused", events.get(events.size() - 1));
     }
 }

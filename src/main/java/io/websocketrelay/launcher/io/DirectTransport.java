@@ -3,34 +3,38 @@ package io.websocketrelay.launcher.io;
 import io.websocketrelay.core.Outbound;
 import io.websocketrelay.endpoint.DirectReader;
 import io.websocketrelay.endpoint.SessionTransport;
-import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.IOEvent;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.IOEvent;
 
 /**
- * The launcher's transport for a session: text leaves as the message's UTF-8 bytes (encoded once, when the message
- * was received) in a binary send whose frame the connection's writer relabels as text ({@link TextAsBinary}).
+ * The launcher's transport for a session, which moves the relay's messages past Tyrus both ways: the connection's
+ * writer frames each message itself ({@link ConnectionWriter#send}), and the endpoint's reader is kept for the frames
+ * filter, which hands it whole messages ({@link DirectReader}). Control frames, closes and everything Tyrus must
+ * answer still go through Tyrus.
  */
-final class RelabellingTransport extends SessionTransport {
+final class DirectTransport extends SessionTransport implements Consumer<Throwable> {
 
-    private static final Logger LOG = Logger.getLogger(RelabellingTransport.class.getName());
+    private static final Logger LOG = Logger.getLogger(DirectTransport.class.getName());
+    private static final SendResult OK = new SendResult();
 
-    /** The writer's offer, or {@code null} once it failed. */
-    private volatile TextAsBinary textAsBinary;
+    private final ConnectionWriter writer;
     /** The client's connection, whose reading a cross-node link may pause. */
     private final Connection<?> connection;
     private boolean paused; // guarded by this
     /** The endpoint's reader for whole messages past Tyrus, set while the session opens. */
     private DirectReader directReader;
 
-    RelabellingTransport(Session session, TextAsBinary textAsBinary, Connection<?> connection) {
+    DirectTransport(Session session, ConnectionWriter writer, Connection<?> connection) {
         super(session);
-        this.textAsBinary = textAsBinary;
+        this.writer = writer;
         this.connection = connection;
     }
 
@@ -43,6 +47,11 @@ final class RelabellingTransport extends SessionTransport {
     /** @return the endpoint's reader for whole messages, or {@code null} */
     DirectReader directReader() {
         return directReader;
+    }
+
+    @Override
+    public boolean canPauseReading() {
+        return true;
     }
 
     /**
@@ -78,15 +87,26 @@ final class RelabellingTransport extends SessionTransport {
 
     @Override
     protected void sendText(Outbound message, RemoteEndpoint.Async remote, SendHandler handler) {
-        TextAsBinary faster = textAsBinary;
-        if (faster == null) {
-            super.sendText(message, remote, handler);
-        } else if (!faster.sendMarked(() -> remote.sendBinary(message.bytes(), handler))) {
-            // cannot happen with the launcher's Tyrus: its sends write on the calling thread; if it ever did, the
-            // message left as binary, so stop using the offer and say so
-            textAsBinary = null;
-            LOG.log(Level.SEVERE, "A text message to session {0} was sent as a binary frame; text goes through "
-                    + "sendText from now on", session().getId());
-        }
+        send(true, message, handler);
+    }
+
+    @Override
+    protected void sendBinary(Outbound message, RemoteEndpoint.Async remote, SendHandler handler) {
+        send(false, message, handler);
+    }
+
+    private void send(boolean text, Outbound message, SendHandler handler) {
+        // the handler is this transport's own (one send in flight): reporting through this object spares a lambda
+        writer.send(text, message.bytes(), handler == this ? this : failure -> handler.onResult(result(failure)));
+    }
+
+    /** The writer's report on the send in flight. */
+    @Override
+    public void accept(Throwable failure) {
+        onResult(result(failure));
+    }
+
+    private static SendResult result(Throwable failure) {
+        return failure == null ? OK : new SendResult(failure);
     }
 }
