@@ -17,6 +17,40 @@ public final class FakeTransport implements Transport {
     private int sendsInFlight;
     private int maxSendsInFlight;
     private int pings;
+    private final boolean pausable;
+    private boolean paused;
+    private int pauses;
+
+    public FakeTransport() {
+        this(false);
+    }
+
+    /** @param pausable whether it says it can pause reading (as the launcher's transport does) */
+    public FakeTransport(boolean pausable) {
+        this.pausable = pausable;
+    }
+
+    @Override
+    public boolean canPauseReading() {
+        return pausable;
+    }
+
+    @Override
+    public synchronized void pauseReading(boolean pause) {
+        if (pause && !paused) {
+            pauses++;
+        }
+        paused = pause;
+    }
+
+    synchronized boolean paused() {
+        return paused;
+    }
+
+    /** @return how often reading was paused */
+    synchronized int pauses() {
+        return pauses;
+    }
 
     @Override
     public void send(Outbound message, SendCallback done) {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The pairing sequences of the original protocol, with fake connections. */
@@ -203,6 +204,68 @@ class PairingsTest {
         assertTrue(small.sendQueueHighWaterMark() <= 4096);
         assertEquals(List.of("/remote:close", "/status:waiting"), a.take());
         assertEquals(1, small.connections());
+    }
+
+    @Test
+    void aSlowReceiverPausesASenderThatCanBePausedUntilItsQueueDrains() {
+        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
+        FakeTransport a = new FakeTransport(true);
+        FakeTransport b = new FakeTransport();
+        Peer pa = small.join("x", a);
+        small.join("x", b);
+        b.take();
+        b.stall();
+        String kilobyte = "k".repeat(1000);
+        small.relay(pa, kilobyte); // in flight
+        small.relay(pa, kilobyte); // queued: 2,000 bytes of 4,096 with the one in flight, not over half
+        assertFalse(a.paused());
+        small.relay(pa, kilobyte); // 3,000: over half
+        assertTrue(a.paused(), "the sender is paused while the receiver's queue is over half its send buffer");
+        b.complete(); // everything drains
+        assertFalse(a.paused(), "resumed once the queue is down to a quarter");
+        assertEquals(-1, b.closeCode());
+        assertEquals(1, a.pauses());
+        assertEquals(3, b.take().size());
+    }
+
+    @Test
+    void aPauseLastsAtMostTwoSecondsThenTheSendBufferDecides() {
+        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
+        FakeTransport a = new FakeTransport(true);
+        FakeTransport b = new FakeTransport();
+        Peer pa = small.join("x", a);
+        small.join("x", b);
+        b.take();
+        b.stall();
+        for (int i = 0; i < 3; i++) {
+            small.relay(pa, "k".repeat(1000));
+        }
+        assertTrue(a.paused());
+        long start = System.nanoTime();
+        long deadline = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (a.paused() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(5_000_000); // polls the condition: the relay's pause timer resumes the sender
+        }
+        long waited = System.nanoTime() - start;
+        assertFalse(a.paused(), "a receiver that stopped reading must not hold its sender forever");
+        assertTrue(waited >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1500), "resumed after " + waited / 1_000_000 + " ms");
+        small.relay(pa, "k".repeat(1000));
+        small.relay(pa, "k".repeat(1000));
+        assertEquals(Protocol.CLOSE_SLOW_RECEIVER, b.closeCode(), "then the send buffer closes the stalled receiver");
+    }
+
+    @Test
+    void aSenderThatCannotBePausedIsNotMarkedPaused() {
+        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
+        FakeTransport a = new FakeTransport(false);
+        FakeTransport b = new FakeTransport();
+        Peer pa = small.join("x", a);
+        small.join("x", b);
+        b.stall();
+        for (int i = 0; i < 4; i++) {
+            small.relay(pa, "k".repeat(1000));
+        }
+        assertEquals(0, a.pauses());
     }
 
     @Test
