@@ -78,6 +78,12 @@ public class Pairs implements Conversation {
                     stats.relayed(message); // an overflowing receiver is closed; the sender hears /remote:close
                     return;
                 }
+                if (!to.isOpen() && link.end()) {
+                    // the receiver is gone and its leave, on another thread, has not ended the link yet: end it
+                    // here, so that the sender hears /remote:close before the answer to this message
+                    linkEnded(link, to);
+                    continue;
+                }
             }
             if (from.isProxy()) {
                 // from another node's client after its link ended here: dropped like a message in flight to a
@@ -120,19 +126,24 @@ public class Pairs implements Conversation {
             matchmaker.withdraw(peer.id(), peer);
         }
         if (route instanceof Link link && link.end()) {
-            activePairs.decrementAndGet();
-            Peer survivor = link.other(peer);
-            if (survivor.isProxy()) {
-                // the client on the other node hears /remote:close from its node once what was relayed arrived
-                survivor.unpair(link);
-                survivor.closeWhenFlushed(Protocol.CLOSE_NORMAL, "peer left");
-                return;
-            }
-            if (survivor.unpair(link) && registry.isAccepting()) {
-                match(survivor);
-            }
-            survivor.flush();
+            linkEnded(link, peer);
         }
+    }
+
+    /** Tells the other side of a link that {@code gone} left (the caller ended the link), and matches it again. */
+    private void linkEnded(Link link, Peer gone) {
+        activePairs.decrementAndGet();
+        Peer survivor = link.other(gone);
+        if (survivor.isProxy()) {
+            // the client on the other node hears /remote:close from its node once what was relayed arrived
+            survivor.unpair(link);
+            survivor.closeWhenFlushed(Protocol.CLOSE_NORMAL, "peer left");
+            return;
+        }
+        if (survivor.unpair(link) && registry.isAccepting()) {
+            match(survivor);
+        }
+        survivor.flush();
     }
 
     /**

@@ -80,6 +80,12 @@ public final class Peer implements Transport.SendCallback {
     private long throttledAt;
     /** Whether a check of how long the pause has lasted is scheduled ({@link Pauses}). */
     private boolean pauseChecked;
+    /**
+     * A pause ran out while the queue stayed full: no new pause until the queue is down to a quarter again, so that
+     * the send buffer decides about a receiver that stopped reading (pausing again at once would let the sender
+     * through one read per pause, and the receiver would take minutes to be closed).
+     */
+    private boolean pauseSpent;
     private long pendingBytes;
     private long inFlightBytes = -1;
     private boolean draining;
@@ -344,7 +350,7 @@ public final class Peer implements Transport.SendCallback {
     void throttle(Peer sender) {
         boolean check;
         synchronized (this) {
-            if (throttled != null || state != State.OPEN || pendingBytes <= sendBuffer / 2
+            if (throttled != null || pauseSpent || state != State.OPEN || pendingBytes <= sendBuffer / 2
                     || (!proxy && !sender.transport.canPauseReading())) {
                 return;
             }
@@ -369,6 +375,7 @@ public final class Peer implements Transport.SendCallback {
                 long paused = System.nanoTime() - throttledAt;
                 if (paused >= Pauses.MAX_PAUSE_NANOS) {
                     resume = unthrottle(true);
+                    pauseSpent = true;
                 } else {
                     again = Pauses.MAX_PAUSE_NANOS - paused;
                     pauseChecked = true;
@@ -417,6 +424,7 @@ public final class Peer implements Transport.SendCallback {
         synchronized (this) {
             if (throttled != null && System.nanoTime() - throttledAt > nanos) {
                 resume = unthrottle(true);
+                pauseSpent = true;
             }
         }
         if (resume != null) {
@@ -426,6 +434,9 @@ public final class Peer implements Transport.SendCallback {
 
     // caller holds this; @return the sender to resume, or null
     private Peer unthrottle(boolean always) {
+        if (pendingBytes <= sendBuffer / 4) {
+            pauseSpent = false; // the receiver reads again
+        }
         Peer sender = throttled;
         if (sender != null && (always || pendingBytes <= sendBuffer / 4)) {
             throttled = null;

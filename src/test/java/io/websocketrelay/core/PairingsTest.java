@@ -251,6 +251,7 @@ class PairingsTest {
         assertTrue(waited >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1500), "resumed after " + waited / 1_000_000 + " ms");
         small.relay(pa, "k".repeat(1000));
         small.relay(pa, "k".repeat(1000));
+        assertEquals(1, a.pauses(), "no second pause while the receiver has not read: the send buffer decides");
         assertEquals(Protocol.CLOSE_SLOW_RECEIVER, b.closeCode(), "then the send buffer closes the stalled receiver");
     }
 
@@ -266,6 +267,24 @@ class PairingsTest {
             small.relay(pa, "k".repeat(1000));
         }
         assertEquals(0, a.pauses());
+    }
+
+    @Test
+    void aMessageToAReceiverWhoseLeaveIsUnderWayIsAnsweredAfterTheRemoteClose() {
+        FakeTransport a = new FakeTransport();
+        FakeTransport b = new FakeTransport();
+        Peer pa = pairings.join("x", a);
+        Peer pb = pairings.join("x", b);
+        a.take();
+        pb.retire(); // the receiver's leave has begun on another thread and not yet ended the link
+        pairings.relay(pa, "hello");
+        List<String> heard = a.take();
+        assertEquals(3, heard.size(), heard.toString());
+        assertEquals(List.of("/remote:close", "/status:waiting"), heard.subList(0, 2));
+        assertTrue(heard.get(2).startsWith("/error:0001:"), heard.toString());
+        pairings.leave(pb); // the leave finishes: nothing more for the sender
+        assertEquals(List.of(), a.take());
+        assertEquals(1, pairings.waiting());
     }
 
     @Test
