@@ -324,17 +324,13 @@ public final class Peer implements Transport.SendCallback {
      */
     Route retire() {
         Route old;
-        Peer resume;
         synchronized (this) {
             old = route;
             route = null;
             state = State.CLOSED;
             held = null;
             dropQueue();
-            resume = unthrottle(true);
-        }
-        if (resume != null) {
-            resume.transport.pauseReading(false);
+            unthrottle(true);
         }
         return old;
     }
@@ -358,8 +354,10 @@ public final class Peer implements Transport.SendCallback {
             throttledAt = System.nanoTime();
             check = !proxy && !pauseChecked;
             pauseChecked |= check;
+            // under this lock, as the resume in unthrottle: a resume that overtook this pause would leave the
+            // sender paused with nobody to resume it. Pausing only changes what the sender's selector waits for
+            sender.transport.pauseReading(true);
         }
-        sender.transport.pauseReading(true);
         if (check) {
             Pauses.checkLater(this, Pauses.MAX_PAUSE_NANOS);
         }
@@ -367,23 +365,19 @@ public final class Peer implements Transport.SendCallback {
 
     /** The scheduled check of a local receiver's pause: resumes a sender paused too long, or looks again later. */
     private void checkPause() {
-        Peer resume = null;
         long again = 0;
         synchronized (this) {
             pauseChecked = false;
             if (throttled != null) {
                 long paused = System.nanoTime() - throttledAt;
                 if (paused >= Pauses.MAX_PAUSE_NANOS) {
-                    resume = unthrottle(true);
+                    unthrottle(true);
                     pauseSpent = true;
                 } else {
                     again = Pauses.MAX_PAUSE_NANOS - paused;
                     pauseChecked = true;
                 }
             }
-        }
-        if (resume != null) {
-            resume.transport.pauseReading(false);
         }
         if (again > 0) {
             Pauses.checkLater(this, again);
@@ -420,19 +414,20 @@ public final class Peer implements Transport.SendCallback {
      * control.
      */
     public void unthrottleIfPausedLongerThan(long nanos) {
-        Peer resume = null;
         synchronized (this) {
             if (throttled != null && System.nanoTime() - throttledAt > nanos) {
-                resume = unthrottle(true);
+                unthrottle(true);
                 pauseSpent = true;
             }
         }
-        if (resume != null) {
-            resume.transport.pauseReading(false);
-        }
     }
 
-    // caller holds this; @return the sender to resume, or null
+    /**
+     * Resumes the sender this peer paused, if {@code always} or its queue is down to a quarter; the resume happens
+     * under this lock, in order with the pause ({@link #throttle}). Caller holds this.
+     *
+     * @return the sender resumed, or {@code null}
+     */
     private Peer unthrottle(boolean always) {
         if (pendingBytes <= sendBuffer / 4) {
             pauseSpent = false; // the receiver reads again
@@ -440,6 +435,7 @@ public final class Peer implements Transport.SendCallback {
         Peer sender = throttled;
         if (sender != null && (always || pendingBytes <= sendBuffer / 4)) {
             throttled = null;
+            sender.transport.pauseReading(false);
             return sender;
         }
         return null;
@@ -529,7 +525,6 @@ public final class Peer implements Transport.SendCallback {
     public void sent(Throwable failure) {
         boolean broken = false;
         boolean flushHere;
-        Peer resume;
         synchronized (this) {
             pendingBytes -= Math.max(inFlightBytes, 0);
             inFlightBytes = -1;
@@ -539,10 +534,7 @@ public final class Peer implements Transport.SendCallback {
                 dropQueue();
             }
             flushHere = failure == null && !draining;
-            resume = unthrottle(failure != null);
-        }
-        if (resume != null) {
-            resume.transport.pauseReading(false);
+            unthrottle(failure != null);
         }
         if (broken) {
             stats.sendFailed();
