@@ -69,12 +69,10 @@ public class Pairs implements Conversation {
             Route route = from.route();
             if (route instanceof Link link) {
                 Peer to = link.other(from);
-                Peer.Offer offer = to.offer(message, link);
+                // pauses the sender while the receiver's queue is more than half full
+                Peer.Offer offer = to.offer(message, link, from);
                 if (offer != Peer.Offer.REFUSED) {
                     to.flush();
-                    if (offer == Peer.Offer.QUEUED) {
-                        to.throttle(from); // pauses the sender while the receiver's queue is more than half full
-                    }
                     stats.relayed(message); // an overflowing receiver is closed; the sender hears /remote:close
                     return;
                 }

@@ -343,7 +343,7 @@ public final class Peer implements Transport.SendCallback {
      * closed by its send buffer, as without flow control, and the sender's answers to pings do not wait longer.
      * A proxy's pause is bounded by its node's link check instead.
      */
-    void throttle(Peer sender) {
+    private void throttle(Peer sender) {
         boolean check;
         synchronized (this) {
             if (throttled != null || pauseSpent || state != State.OPEN || pendingBytes <= sendBuffer / 2
@@ -439,6 +439,19 @@ public final class Peer implements Transport.SendCallback {
             return sender;
         }
         return null;
+    }
+
+    /**
+     * Offers a message that {@code sender} sent along {@code via}, as {@link #offer(Outbound, Route)}, and pauses the
+     * sender if this peer's queue is now more than half its send buffer ({@link #throttle}), in the same hold of
+     * this peer's lock.
+     */
+    synchronized Offer offer(Outbound message, Route via, Peer sender) {
+        Offer offer = offer(message, via);
+        if (offer == Offer.QUEUED && pendingBytes > sendBuffer / 2) {
+            throttle(sender);
+        }
+        return offer;
     }
 
     /** Offers a message sent along {@code via}; it is queued only if this peer is still on that route. */

@@ -124,6 +124,16 @@ final class Incoming implements DirectReader {
     /** A whole text message from a container that reads frames itself; checks and relays as {@link #text(String, boolean)}. */
     @Override
     public void text(byte[] utf8, int offset, int length) {
+        whole(true, utf8, offset, length);
+    }
+
+    /** A whole binary message from a container that reads frames itself; checks and relays as {@link #binary(ByteBuffer, boolean)}. */
+    @Override
+    public void binary(byte[] bytes, int offset, int length) {
+        whole(false, bytes, offset, length);
+    }
+
+    private void whole(boolean text, byte[] bytes, int offset, int length) {
         if (!session.isOpen()) {
             return; // closed by the relay or the container a moment ago; the container drops what follows too
         }
@@ -133,23 +143,8 @@ final class Incoming implements DirectReader {
             return;
         }
         if (withinRate(length)) {
-            peer.relay(Outbound.utf8Text(Arrays.copyOfRange(utf8, offset, offset + length)));
-        }
-    }
-
-    /** A whole binary message from a container that reads frames itself; checks and relays as {@link #binary(ByteBuffer, boolean)}. */
-    @Override
-    public void binary(byte[] bytes, int offset, int length) {
-        if (!session.isOpen()) {
-            return;
-        }
-        received();
-        if (length > maxMessageBytes) {
-            tooBig();
-            return;
-        }
-        if (withinRate(length)) {
-            peer.relay(Outbound.binaryOwning(Arrays.copyOfRange(bytes, offset, offset + length)));
+            byte[] owned = Arrays.copyOfRange(bytes, offset, offset + length);
+            peer.relay(text ? Outbound.utf8Text(owned) : Outbound.binaryOwning(owned));
         }
     }
 

@@ -206,11 +206,16 @@ class PairingsTest {
         assertEquals(1, small.connections());
     }
 
+    /** Messages of at most 1,000 bytes and a send buffer of 4,096: a few messages fill it. */
+    private static PairsFixture smallBuffers() {
+        return new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
+    }
+
     @Test
     void aSlowReceiverPausesASenderThatCanBePausedUntilItsQueueDrains() {
-        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport(true);
         FakeTransport b = new FakeTransport();
+        PairsFixture small = smallBuffers();
         Peer pa = small.join("x", a);
         small.join("x", b);
         b.take();
@@ -230,9 +235,9 @@ class PairingsTest {
 
     @Test
     void aPauseLastsAtMostTwoSecondsThenTheSendBufferDecides() {
-        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport(true);
         FakeTransport b = new FakeTransport();
+        PairsFixture small = smallBuffers();
         Peer pa = small.join("x", a);
         small.join("x", b);
         b.take();
@@ -257,9 +262,9 @@ class PairingsTest {
 
     @Test
     void aSenderThatCannotBePausedIsNotMarkedPaused() {
-        PairsFixture small = new PairsFixture(RelaySettings.of(Map.of(RelaySettings.MAX_MESSAGE_BYTES, "1000", RelaySettings.SEND_BUFFER_BYTES, "4096")));
         FakeTransport a = new FakeTransport(false);
         FakeTransport b = new FakeTransport();
+        PairsFixture small = smallBuffers();
         Peer pa = small.join("x", a);
         small.join("x", b);
         b.stall();
